@@ -1,0 +1,25 @@
+"""The ``kexie`` command: a thin Click layer over the library, one module per command."""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+from .check import check
+from .fill import fill
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", message="kexie %(version)s")
+def main():
+    """kexie：科协项目申报文书流水线——填写通知、申报书、任务书和公示，读回申报书，形式审查。
+
+    \b
+    示例：
+      kexie fill 任务书 --data samples/roster.xlsx --program samples/program.yaml --out outputs/任务书 --pdf
+      kexie check 任务书 --data samples/roster.xlsx --program samples/program.yaml
+    """
+
+
+main.add_command(fill)
+main.add_command(check)

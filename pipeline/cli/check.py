@@ -1,0 +1,50 @@
+"""kexie check: a template's variables, what the data lacks, and tags Word broke."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..check import check_template
+from ..program import load_program
+from ..records import load_records
+from ..render import find_template
+from .common import program_option, reports_errors
+
+
+@click.command()
+@click.argument("template")
+@click.option("--data", "data_path", type=click.Path(dir_okay=False), help="要核对的数据文件。")
+@program_option
+@reports_errors
+def check(template, data_path, program_path):
+    """检查模板 TEMPLATE：列出变量，指出数据缺少的变量，找出被 Word 拆分或自动改成弯引号的标签。
+
+    不写任何文件。没有问题时退出码为 0，发现问题为 1。
+
+    \b
+    示例：
+      kexie check 任务书 --data samples/roster.xlsx --program samples/program.yaml
+    """
+    spec = find_template(template)
+    program = load_program(program_path) if program_path else None
+    records = load_records(data_path) if data_path else None
+    report = check_template(spec, records, program)
+    click.echo(f"模板「{spec.name}」（{spec.title}）")
+    if report.syntax_error:
+        click.secho(f"  {report.syntax_error}", fg="red")
+    click.echo(f"  变量（{len(report.variables)} 个）：")
+    for variable in report.variables:
+        click.echo(f"    {variable}")
+    for problem in report.tags:
+        click.secho(f"  标签问题：{problem.where}「{problem.tag}」：{problem.problem}", fg="red")
+    if records is not None:
+        if report.missing:
+            for variable, labels in report.missing.items():
+                shown = "、".join(labels[:5]) + (f" 等 {len(labels)} 条" if len(labels) > 5 else "")
+                click.secho(f"  数据缺少变量「{variable}」：{shown}", fg="red")
+        else:
+            click.echo(f"  数据（{len(records)} 条记录）齐全。")
+    click.echo("检查通过。" if report.ok else "发现问题，请修改后再生成。")
+    sys.exit(0 if report.ok else 1)

@@ -1,0 +1,182 @@
+"""One exception hierarchy for kexie.
+
+Every error keeps its details as attributes (file, record, variable, …) and builds its
+Chinese message from them, so the CLI can print it and a library user can inspect it.
+The CLI maps ``exit_code`` to the process exit status in one place (``pipeline.cli``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _name(path) -> str:
+    return str(path) if path is not None else "（未知文件）"
+
+
+class KexieError(Exception):
+    """Root of every error kexie raises on purpose."""
+
+    #: process exit status when this error ends a command
+    exit_code = 1
+    #: short machine-readable kind, used in JSON reports
+    kind = "error"
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageProblem(KexieError):
+    """The user asked for something impossible: a wrong option, a missing file."""
+
+    exit_code = 2
+    kind = "usage"
+
+
+# --- input files ---------------------------------------------------------------------------
+
+
+class InputFileError(KexieError):
+    """An input file cannot be used; ``reason`` says why in Chinese."""
+
+    kind = "input"
+
+    def __init__(self, path, reason: str):
+        self.path = Path(path) if path is not None else None
+        self.reason = reason
+        super().__init__(f"文件「{_name(path)}」无法使用：{reason}")
+
+
+class DataFileError(InputFileError):
+    """A data file (YAML, JSON, CSV, XLSX) is missing, unreadable or of the wrong shape."""
+
+    kind = "data"
+    exit_code = 2
+
+
+class ProgramFileError(InputFileError):
+    """The programme file is malformed: an unknown key, a wrong type, a missing value."""
+
+    kind = "program"
+    exit_code = 2
+
+
+class FormDefinitionError(InputFileError):
+    """A form definition file is malformed."""
+
+    kind = "form"
+    exit_code = 2
+
+
+# --- templates -----------------------------------------------------------------------------
+
+
+class TemplateError(KexieError):
+    """A template cannot be loaded or rendered (a usage error when it stops a whole command)."""
+
+    kind = "template"
+    exit_code = 2
+
+    def __init__(self, template, reason: str, record: str | None = None):
+        self.template = str(template)
+        self.reason = reason
+        self.record = record
+        where = f"模板「{self.template}」"
+        if record is not None:
+            where += f"，记录「{record}」"
+        super().__init__(f"{where}：{reason}")
+
+
+class MissingVariable(TemplateError):
+    """The data lacks a value the template uses (strict undefined)."""
+
+    kind = "missing_variable"
+
+    def __init__(self, template, variable: str, record: str | None = None):
+        self.variable = variable
+        super().__init__(
+            template,
+            f"缺少变量「{variable}」，请在数据中补上这一列（或这一项）后重试",
+            record=record,
+        )
+
+
+class UnsafeTemplate(TemplateError):
+    """The template reached for Python internals; the sandbox refused it."""
+
+    kind = "unsafe_template"
+
+    def __init__(self, template, detail: str, record: str | None = None):
+        self.detail = detail
+        super().__init__(
+            template,
+            f"模板试图访问不允许的内部属性，已拒绝渲染（{detail}）",
+            record=record,
+        )
+
+
+# --- conversion ----------------------------------------------------------------------------
+
+
+class ConversionError(KexieError):
+    """LibreOffice failed to turn a document into PDF."""
+
+    kind = "conversion"
+
+    def __init__(self, path, reason: str):
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"文件「{self.path}」转换为 PDF 失败：{reason}")
+
+
+class ToolMissing(KexieError):
+    """A system tool (LibreOffice) is not installed."""
+
+    kind = "tool_missing"
+    exit_code = 2
+
+    def __init__(self, tool: str, hint: str):
+        self.tool = tool
+        super().__init__(f"未找到 {tool}：{hint}")
+
+
+# --- calendars -----------------------------------------------------------------------------
+
+
+class CalendarYearUnknown(KexieError):
+    """No official holiday schedule is known for a year."""
+
+    kind = "calendar"
+    exit_code = 1
+
+    def __init__(self, year: int):
+        self.year = year
+        super().__init__(
+            f"{year}年的法定节假日和调休安排尚未知晓（国务院办公厅通知未收录）：请在计划文件的"
+            f"「节假日」中写明{year}年的放假日期和调休上班日期，或更新 chinesecalendar 后重试"
+        )
+
+
+# --- PDFs read back ------------------------------------------------------------------------
+
+
+class DocumentError(InputFileError):
+    """A returned PDF cannot be read as the expected form."""
+
+    kind = "unreadable"
+
+
+class UnreadableDocument(DocumentError):
+    kind = "unreadable"
+
+
+class EncryptedDocument(DocumentError):
+    kind = "encrypted"
+
+
+class NotThisForm(DocumentError):
+    kind = "not_this_form"

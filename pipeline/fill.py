@@ -1,0 +1,154 @@
+"""Fill a template from records: one document per record (or one from all), DOCX and PDF.
+
+The batch never stops at a bad record: each failure is kept with its reason and the others
+are still rendered. Outputs are written atomically. A small SQLite manifest in the output folder
+remembers what was written, so a rerun skips documents already done (resume after a crash),
+regenerates its own outputs when the data changed, and never overwrites a file it did not
+write or that someone has since edited — such a name gets a number instead.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from .convert import convert_to_pdf
+from .errors import KexieError
+from .files import sha256_bytes, sha256_file, write_atomic
+from .naming import NameAllocator, expand_pattern, safe_filename
+from .program import announcement_period
+from .records import Record
+from .render import TemplateSpec, build_context, make_environment, render_docx
+from .workspace import open_store
+
+MANIFEST = ".kexie-fill.sqlite"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS outputs (
+    name   TEXT PRIMARY KEY,   -- file name inside the output folder
+    input  TEXT NOT NULL,      -- hash of template + context: same input, same document
+    sha256 TEXT NOT NULL       -- hash of the bytes written, to notice later hand edits
+);
+"""
+
+
+@dataclass
+class FillResult:
+    """What happened to one record."""
+
+    record: str
+    status: str  # "written" | "updated" | "unchanged" | "failed"
+    docx: Path | None = None
+    pdf: Path | None = None
+    error: KexieError | None = None
+
+
+def fill(spec: TemplateSpec, records: list[Record], out_dir, *, pdf: bool = False,
+         name_pattern: str | None = None, program: dict | None = None,
+         today: _dt.date | None = None,
+         progress: Callable[[int], None] | None = None) -> list[FillResult]:
+    """Render ``records`` through ``spec`` into ``out_dir``; return one result per document."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    pattern = name_pattern or spec.name_pattern
+    env = make_environment()
+    blob = spec.blob
+    template_hash = sha256_bytes(blob)
+    extra = _derived(program)
+    store = open_store(out_dir / MANIFEST, _SCHEMA)
+    owned = dict(store.execute("SELECT name, sha256 FROM outputs"))
+    allocator = NameAllocator(_foreign_names(out_dir, owned))
+
+    jobs = _jobs(spec, records, program, extra, today)
+    results: list[FillResult] = []
+    try:
+        for label, context in jobs:
+            result = _fill_one(spec, env, blob, template_hash, label, context, pattern,
+                               out_dir, allocator, store)
+            results.append(result)
+            if progress:
+                progress(1)
+        if pdf:
+            _convert(results, out_dir, store, progress)
+    finally:
+        store.close()
+    return results
+
+
+def _jobs(spec, records, program, extra, today):
+    """(label, context) pairs: one per record, or a single one holding all records."""
+    if spec.aggregate:
+        rows = [r.fields for r in records]
+        context = build_context(spec, {"记录": rows}, program, extra, today)
+        return [("全部记录", context)]
+    return [(r.label, build_context(spec, r.fields, program, extra, today)) for r in records]
+
+
+def _derived(program: dict | None) -> dict:
+    """Values computed from the programme that templates may use (公示期)."""
+    if program and program.get("公示", {}).get("开始"):
+        start, end = announcement_period(program)
+        return {"公示期": {"开始": start, "结束": end}}
+    return {}
+
+
+def _foreign_names(out_dir: Path, owned: dict) -> set[str]:
+    """Names in the folder we must not overwrite: not ours, or edited since we wrote them."""
+    taken = set()
+    for path in out_dir.iterdir():
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        if path.name not in owned or sha256_file(path) != owned[path.name]:
+            taken.add(path.name)
+    return taken
+
+
+def _fill_one(spec, env, blob, template_hash, label, context, pattern, out_dir, allocator, store):
+    try:
+        stem = allocator.claim(safe_filename(expand_pattern(pattern, context, spec.name, label)),
+                               (".docx", ".pdf"))
+        name = f"{stem}.docx"
+        target = out_dir / name
+        input_hash = _input_hash(template_hash, context)
+        row = store.execute("SELECT input FROM outputs WHERE name = ?", (name,)).fetchone()
+        if row and row[0] == input_hash and target.is_file():
+            return FillResult(label, "unchanged", docx=target)
+        data = render_docx(spec, context, record=label, env=env, blob=blob)
+        write_atomic(target, data)
+        store.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)", (name, input_hash, sha256_bytes(data)))
+        # a stale PDF of an earlier version must not survive beside the new DOCX
+        if store.execute("DELETE FROM outputs WHERE name = ?", (f"{stem}.pdf",)).rowcount:
+            (out_dir / f"{stem}.pdf").unlink(missing_ok=True)
+        return FillResult(label, "updated" if row else "written", docx=target)
+    except KexieError as exc:
+        return FillResult(label, "failed", error=exc)
+
+
+def _input_hash(template_hash: str, context: dict) -> str:
+    payload = json.dumps(context, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256((template_hash + payload).encode("utf-8")).hexdigest()
+
+
+def _convert(results: list[FillResult], out_dir: Path, store, progress) -> None:
+    """Add PDFs for every rendered document that lacks one, in one LibreOffice run."""
+    pending = {}
+    for result in results:
+        if result.docx is None:
+            continue
+        pdf_path = out_dir / f"{result.docx.stem}.pdf"
+        if result.status == "unchanged" and pdf_path.is_file():
+            result.pdf = pdf_path
+        else:
+            pending[result.docx] = result
+    outcome = convert_to_pdf(list(pending), out_dir, on_done=(lambda _p: progress(1)) if progress else None)
+    for docx, produced in outcome.items():
+        result = pending[docx]
+        if isinstance(produced, KexieError):
+            result.status, result.error = "failed", produced
+        else:
+            result.pdf = produced
+            store.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
+                          (produced.name, "pdf", sha256_file(produced)))

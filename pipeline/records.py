@@ -1,0 +1,212 @@
+"""Records from data files: YAML, JSON, CSV or Excel rosters with Chinese headers.
+
+Every loader returns a list of ``Record``: the fields as a (possibly nested) mapping plus a
+label that names the record in messages (「第3行（申报单位=某某科协）」). Column headers with dots
+(``申报单位负责人.姓名``) become nested mappings, so a flat roster can feed a nested template.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import DataFileError
+
+#: refuse data files larger than this; a roster of thousands of units is a few MB
+MAX_DATA_BYTES = 64 * 1024 * 1024
+
+#: fields tried, in order, to name a record in messages
+LABEL_FIELDS = ("申报单位", "试点单位", "单位", "姓名", "项目名称", "名称")
+
+
+@dataclass
+class Record:
+    """One record of a data file: its fields and where it came from."""
+
+    fields: dict[str, Any]
+    label: str
+    index: int = 0
+    source: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def load_records(path) -> list[Record]:
+    """Read a data file and return its records, in order."""
+    path = Path(path)
+    if not path.exists():
+        raise DataFileError(path, "文件不存在")
+    if path.is_dir():
+        raise DataFileError(path, "这是一个目录，请给出数据文件")
+    size = path.stat().st_size
+    if size > MAX_DATA_BYTES:
+        raise DataFileError(path, f"文件过大（{size / 1048576:.0f} MB，上限 {MAX_DATA_BYTES // 1048576} MB）")
+    if size == 0:
+        raise DataFileError(path, "文件是空的")
+    suffix = path.suffix.lower()
+    loader = _LOADERS.get(suffix)
+    if loader is None:
+        raise DataFileError(path, f"不支持的数据格式「{suffix or '无扩展名'}」，请使用 .yaml、.json、.csv 或 .xlsx")
+    rows, kind = loader(path)
+    records = []
+    for i, row in enumerate(rows):
+        fields = unflatten(path, row)
+        records.append(Record(fields=fields, label=_label(kind, i, fields), index=i, source=str(path)))
+    if not records:
+        raise DataFileError(path, "没有任何记录")
+    return records
+
+
+def _label(kind: str, i: int, fields: dict) -> str:
+    where = f"第{i + 2}行" if kind == "table" else f"第{i + 1}条"
+    for key in LABEL_FIELDS:
+        value = fields.get(key)
+        if isinstance(value, (str, int)) and str(value).strip():
+            return f"{where}（{key}={value}）"
+    return where
+
+
+# --- loaders --------------------------------------------------------------------------------
+
+
+def _load_yaml(path: Path):
+    try:
+        data = yaml.safe_load(_read_text(path))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"第{mark.line + 1}行" if mark else ""
+        raise DataFileError(path, f"YAML 格式错误{where}：{getattr(exc, 'problem', exc)}") from None
+    return _mapping_rows(path, data), "document"
+
+
+def _load_json(path: Path):
+    try:
+        data = json.loads(_read_text(path))
+    except json.JSONDecodeError as exc:
+        raise DataFileError(path, f"JSON 格式错误（第{exc.lineno}行第{exc.colno}列）：{exc.msg}") from None
+    return _mapping_rows(path, data), "document"
+
+
+def _mapping_rows(path: Path, data) -> list[dict]:
+    """A document holds one record (a mapping), a list of them, or a mapping with one list."""
+    if isinstance(data, dict):
+        lists = [v for v in data.values() if isinstance(v, list) and v and all(isinstance(x, dict) for x in v)]
+        if len(data) == 1 and lists:
+            data = lists[0]
+        else:
+            return [data]
+    if not isinstance(data, list) or not all(isinstance(x, dict) for x in data):
+        raise DataFileError(path, "内容应为一条记录（键值对）或记录的列表")
+    return data
+
+
+def _read_text(path: Path) -> str:
+    raw = path.read_bytes()
+    # Excel and WPS in China save CSV (and sometimes text) as GB18030; try UTF-8 first.
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise DataFileError(path, "无法识别文字编码（应为 UTF-8 或 GBK）")
+
+
+def _load_csv(path: Path):
+    text = _read_text(path)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text), dialect)
+    table = [row for row in reader]
+    return _table_rows(path, table), "table"
+
+
+def _load_xlsx(path: Path):
+    import openpyxl
+    import zipfile
+
+    if not zipfile.is_zipfile(path):
+        head = path.read_bytes()[:8]
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            raise DataFileError(path, "文件已加密或是旧版 .xls 格式：请在 Excel 中取消密码并另存为 .xlsx")
+        raise DataFileError(path, "不是有效的 Excel（.xlsx）文件，可能已损坏")
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds on damaged files
+        raise DataFileError(path, f"Excel 文件已损坏，无法打开（{exc.__class__.__name__}）") from None
+    try:
+        sheet = book["名单"] if "名单" in book.sheetnames else book.worksheets[0]
+        table = [list(row) for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    return _table_rows(path, table), "table"
+
+
+_LOADERS = {".yaml": _load_yaml, ".yml": _load_yaml, ".json": _load_json, ".csv": _load_csv, ".xlsx": _load_xlsx}
+
+
+def _table_rows(path: Path, table: list[list]) -> list[dict]:
+    """Turn a table with a header row into mappings; wholly empty rows are skipped."""
+    table = [row for row in table if any(_cell(c) != "" for c in row)]
+    if not table:
+        raise DataFileError(path, "表格是空的")
+    header = [_cell(c) for c in table[0]]
+    while header and header[-1] == "":
+        header.pop()
+    seen = set()
+    for i, name in enumerate(header):
+        if name == "":
+            raise DataFileError(path, f"表头第{i + 1}列没有列名")
+        if name in seen:
+            raise DataFileError(path, f"表头中「{name}」出现了两次")
+        seen.add(name)
+    rows = []
+    for row in table[1:]:
+        values = [_value(c) for c in row[: len(header)]]
+        values += [""] * (len(header) - len(values))
+        rows.append(dict(zip(header, values)))
+    return rows
+
+
+def _cell(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _value(value):
+    """Keep dates as dates and whole numbers as ints; everything else as trimmed text."""
+    if value is None:
+        return ""
+    if isinstance(value, _dt.datetime):
+        return value.date() if value.time() == _dt.time() else value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        return value.strip().replace("\r\n", "\n")
+    return value
+
+
+def unflatten(path, row: dict) -> dict:
+    """Turn dotted keys (``申报单位负责人.姓名``) into nested mappings."""
+    out: dict[str, Any] = {}
+    for key, value in row.items():
+        key = str(key)
+        if "." not in key:
+            if isinstance(out.get(key), dict) and not isinstance(value, dict):
+                raise DataFileError(path, f"「{key}」既是一个值又是一组值的名字")
+            out[key] = value
+            continue
+        parts = key.split(".")
+        node = out
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                raise DataFileError(path, f"「{key}」与同名的单个值冲突")
+        node[parts[-1]] = value
+    return out

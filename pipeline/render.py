@@ -1,0 +1,208 @@
+"""Rendering Word templates (docxtpl) in a sandboxed Jinja environment.
+
+A template is a ``.docx`` with Jinja tags plus a sidecar ``.yaml`` of the same name:
+
+    标题: 项目任务书            # what the document is
+    说明: …                     # one sentence for ``kexie check``
+    文件名: "{申报单位}-任务书"  # default output-name pattern
+    默认值: {…}                 # values deep-merged beneath every record
+    汇总: false                 # true: one document from all records (``记录``)
+
+Templates are data, not code: the environment is Jinja's ``SandboxedEnvironment`` (no access to
+Python internals) with strict undefined variables, so a missing value is an error naming the
+template, the record and the variable — never an empty blank in a signed document.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from .errors import MissingVariable, TemplateError, UnsafeTemplate
+from .filters import FILTERS
+
+#: where named templates live: $KEXIE_TEMPLATES, else the project's templates/ folder
+TEMPLATE_DIR = Path(os.environ.get("KEXIE_TEMPLATES") or Path(__file__).resolve().parent.parent / "templates")
+
+_META_KEYS = {"标题", "说明", "文件名", "默认值", "汇总"}
+
+
+@dataclass
+class TemplateSpec:
+    """A template file and its sidecar description."""
+
+    name: str
+    path: Path
+    title: str = ""
+    description: str = ""
+    name_pattern: str = ""
+    defaults: dict[str, Any] = field(default_factory=dict)
+    aggregate: bool = False
+
+    @property
+    def blob(self) -> bytes:
+        return self.path.read_bytes()
+
+
+def find_template(name_or_path: str) -> TemplateSpec:
+    """Find a template by name (``任务书``) in the template folder, or by path to a .docx."""
+    candidate = Path(name_or_path)
+    if candidate.suffix.lower() == ".docx" or candidate.exists():
+        path = candidate
+    else:
+        path = TEMPLATE_DIR / f"{name_or_path}.docx"
+    if not path.is_file():
+        known = sorted(p.stem for p in TEMPLATE_DIR.glob("*.docx")) if TEMPLATE_DIR.is_dir() else []
+        hint = f"；可用的模板：{'、'.join(known)}" if known else ""
+        raise TemplateError(name_or_path, f"找不到模板文件「{path}」{hint}")
+    if path.suffix.lower() != ".docx":
+        raise TemplateError(name_or_path, "模板应为 Word（.docx）文件")
+    spec = TemplateSpec(name=path.stem, path=path, name_pattern=f"{{序号}}-{path.stem}")
+    sidecar = path.with_suffix(".yaml")
+    if sidecar.is_file():
+        _read_sidecar(spec, sidecar)
+    return spec
+
+
+def _read_sidecar(spec: TemplateSpec, sidecar: Path) -> None:
+    try:
+        meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise TemplateError(spec.name, f"说明文件「{sidecar}」格式错误：{exc}") from None
+    if not isinstance(meta, dict):
+        raise TemplateError(spec.name, f"说明文件「{sidecar}」应为键值对")
+    unknown = set(meta) - _META_KEYS
+    if unknown:
+        raise TemplateError(spec.name, f"说明文件「{sidecar}」中有未知的键：{'、'.join(sorted(map(str, unknown)))}"
+                            f"（可用：{'、'.join(sorted(_META_KEYS))}）")
+    spec.title = str(meta.get("标题") or spec.name)
+    spec.description = str(meta.get("说明") or "")
+    spec.name_pattern = str(meta.get("文件名") or spec.name_pattern)
+    defaults = meta.get("默认值") or {}
+    if not isinstance(defaults, dict):
+        raise TemplateError(spec.name, f"说明文件「{sidecar}」中「默认值」应为键值对")
+    spec.defaults = defaults
+    spec.aggregate = bool(meta.get("汇总", False))
+
+
+# --- the environment -----------------------------------------------------------------------
+
+
+class _Missing(jinja2.UndefinedError):
+    """An undefined variable, with its full dotted name."""
+
+    def __init__(self, variable: str):
+        super().__init__(variable)
+        self.variable = variable
+
+
+class _StrictPathUndefined(jinja2.StrictUndefined):
+    """StrictUndefined that names the whole path (``申报单位负责人.姓名``), not just the leaf."""
+
+    __slots__ = ()
+
+    def _fail_with_undefined_error(self, *args, **kwargs):
+        if self._undefined_exception is not jinja2.UndefinedError:  # e.g. the sandbox's SecurityError
+            return super()._fail_with_undefined_error(*args, **kwargs)
+        name = self._undefined_name or "?"
+        parent = getattr(self._undefined_obj, "path", None)
+        raise _Missing(f"{parent}.{name}" if parent else str(name))
+
+
+class Fields(dict):
+    """A mapping that knows its dotted path, so a missing key can be named in full."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, data, path: str = ""):
+        super().__init__(data)
+        self.path = path
+
+
+def make_environment() -> SandboxedEnvironment:
+    """The one Jinja environment templates render in: sandboxed, strict, XML-escaping."""
+    env = SandboxedEnvironment(undefined=_StrictPathUndefined, autoescape=True, keep_trailing_newline=True)
+    env.filters.update(FILTERS)
+    return env
+
+
+# --- context -------------------------------------------------------------------------------
+
+# XML 1.0 forbids most control characters; docxtpl turns \a and \f into paragraph and page
+# breaks, so user text must not carry them. A newline in a value starts a new paragraph.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_text(text: str) -> str:
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return text.replace("\n", "\a")
+
+
+def wrap_fields(value, path: str = ""):
+    """Prepare data for rendering: path-aware mappings, cleaned text."""
+    if isinstance(value, dict):
+        return Fields({k: wrap_fields(v, f"{path}.{k}" if path else str(k)) for k, v in value.items()}, path)
+    if isinstance(value, (list, tuple)):
+        return [wrap_fields(v, f"{path}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, str):
+        return _clean_text(value)
+    return value
+
+
+def deep_merge(base: dict, over: dict) -> dict:
+    """``over`` on top of ``base``, merging nested mappings."""
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def build_context(spec: TemplateSpec, fields: dict, program: dict | None = None,
+                  extra: dict | None = None, today: _dt.date | None = None) -> dict:
+    """The mapping a template sees: defaults, then the record, then 计划/今天/extras."""
+    context = deep_merge(spec.defaults, fields)
+    context["今天"] = today or _dt.date.today()
+    if program is not None:
+        context["计划"] = program
+    if extra:
+        context.update(extra)
+    return context
+
+
+# --- rendering -----------------------------------------------------------------------------
+
+
+def render_docx(spec: TemplateSpec, context: dict, record: str | None = None,
+                env: SandboxedEnvironment | None = None, blob: bytes | None = None) -> bytes:
+    """Render one document; return the .docx bytes. Errors name template, record, variable."""
+    from docxtpl import DocxTemplate
+
+    env = env or make_environment()
+    document = DocxTemplate(io.BytesIO(blob if blob is not None else spec.blob))
+    try:
+        document.render(wrap_fields(context), jinja_env=env, autoescape=True)
+    except _Missing as exc:
+        raise MissingVariable(spec.name, exc.variable, record=record) from None
+    except SecurityError as exc:
+        raise UnsafeTemplate(spec.name, str(exc), record=record) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(spec.name, f"模板语法错误：{exc.message}", record=record) from None
+    except jinja2.TemplateError as exc:
+        raise TemplateError(spec.name, f"渲染失败：{exc}", record=record) from None
+    except (ValueError, TypeError, ArithmeticError) as exc:  # raised by filters on bad values
+        raise TemplateError(spec.name, f"数据有误：{exc}", record=record) from None
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
