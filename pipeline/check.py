@@ -103,11 +103,20 @@ def _damaged_tags(where: str, body) -> list[TagProblem]:
 def variable_paths(tree) -> set[str]:
     """Dotted paths of the values a template reads (``申报单位负责人.姓名``, ``主要参与团队[].姓名``)."""
     aliases: dict[str, str] = {}
+    derived: set[str] = set()
     for loop in tree.find_all(nodes.For):
-        base = _path(loop.iter, aliases)
+        target = loop.target
+        names = {target.name} if isinstance(target, nodes.Name) else {n.name for n in target.find_all(nodes.Name)}
+        iterable = loop.iter
+        # pad_rows keeps the rows as they are; any other filter makes new values (installments)
+        while isinstance(iterable, nodes.Filter) and iterable.name == "pad_rows":
+            iterable = iterable.node
+        base = None if isinstance(iterable, nodes.Filter) else _path(iterable, aliases)
         if base and isinstance(loop.target, nodes.Name):
             aliases[loop.target.name] = base + "[]"
-    assigned = {n.name for a in tree.find_all(nodes.Assign) for n in a.target.find_all(nodes.Name)}
+        else:
+            derived |= names
+    assigned = {a.target.name for a in tree.find_all(nodes.Assign) if isinstance(a.target, nodes.Name)}
     paths = set()
     for node in tree.find_all((nodes.Getattr, nodes.Getitem, nodes.Name)):
         path = _path(node, aliases)
@@ -115,7 +124,7 @@ def variable_paths(tree) -> set[str]:
             paths.add(path)
     # keep only the longest paths: 申报单位负责人 is implied by 申报单位负责人.姓名
     paths = {p for p in paths if not any(q.startswith(p + ".") or q.startswith(p + "[") for q in paths)}
-    local = assigned | set(aliases) | {"loop"}
+    local = assigned | set(aliases) | derived | {"loop"}
     return {p for p in paths if _root(p) not in local}
 
 

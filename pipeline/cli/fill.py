@@ -24,10 +24,12 @@ _STATUS = {"written": "新生成", "updated": "已更新", "unchanged": "未变�
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="输出目录（默认 outputs/模板名）。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转换为 PDF。")
+@click.option("--date", "today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="文书中「今天」的日期（如 2026-09-25），默认为当天。")
 @click.option("--name", "name_pattern", default=None,
               help="文件名模式，用{字段}引用记录中的值，如「{申报单位}-任务书」。")
 @reports_errors
-def fill(template, data_path, program_path, out_dir, pdf, name_pattern):
+def fill(template, data_path, program_path, out_dir, pdf, today, name_pattern):
     """用数据填写模板 TEMPLATE（模板名如「任务书」，或 .docx 文件路径）。
 
     没有 --data 时，只用计划文件生成一份（如通知），或生成空白表（如申报书）。
@@ -50,7 +52,8 @@ def fill(template, data_path, program_path, out_dir, pdf, name_pattern):
     steps = documents * (2 if pdf else 1)
     with progress_bar(steps, f"生成{spec.title or spec.name}") as bar:
         results = filling.fill(spec, records, out, pdf=pdf, name_pattern=name_pattern,
-                               program=program, progress=bar.update)
+                               program=program, today=today.date() if today else None,
+                               progress=bar.update)
     failed = [r for r in results if r.status == "failed"]
     for result in failed:
         click.secho(f"失败：{result.error.message}", fg="red", err=True)
