@@ -29,6 +29,18 @@ class KexieError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self):
+        # Subclasses take other constructor arguments than ``args``; rebuild from the state so
+        # errors cross process-pool boundaries intact.
+        return (_restore, (type(self), self.__dict__.copy()))
+
+
+def _restore(cls, state):
+    error = cls.__new__(cls)
+    Exception.__init__(error, state.get("message", ""))
+    error.__dict__.update(state)
+    return error
+
 
 class UsageProblem(KexieError):
     """The user asked for something impossible: a wrong option, a missing file."""

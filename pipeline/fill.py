@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -48,27 +50,48 @@ class FillResult:
 
 def fill(spec: TemplateSpec, records: list[Record], out_dir, *, pdf: bool = False,
          name_pattern: str | None = None, program: dict | None = None,
-         today: _dt.date | None = None,
+         today: _dt.date | None = None, jobs: int | None = None,
          progress: Callable[[int], None] | None = None) -> list[FillResult]:
-    """Render ``records`` through ``spec`` into ``out_dir``; return one result per document."""
+    """Render ``records`` through ``spec`` into ``out_dir``; return one result per document.
+
+    Rendering runs in a pool of ``jobs`` processes (default: the core count) for batches;
+    files are written and recorded by this process only, one at a time, as each finishes.
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     pattern = name_pattern or spec.name_pattern
-    env = make_environment()
-    blob = spec.blob
-    template_hash = sha256_bytes(blob)
+    template_hash = sha256_bytes(spec.blob)
     extra = _derived(program)
     store = open_store(out_dir / MANIFEST, _SCHEMA)
-    owned = dict(store.execute("SELECT name, sha256 FROM outputs"))
-    allocator = NameAllocator(_foreign_names(out_dir, owned))
-
-    jobs = _jobs(spec, records, program, extra, today)
-    results: list[FillResult] = []
     try:
-        for label, context in jobs:
-            result = _fill_one(spec, env, blob, template_hash, label, context, pattern,
-                               out_dir, allocator, store)
+        owned = dict(store.execute("SELECT name, sha256 FROM outputs"))
+        allocator = NameAllocator(_foreign_names(out_dir, owned))
+        results: list[FillResult] = []
+        pending: list[tuple[FillResult, dict, str, bool]] = []
+        for label, context in _jobs(spec, records, program, extra, today):
+            try:
+                stem = allocator.claim(safe_filename(expand_pattern(pattern, context, spec.name, label)),
+                                       (".docx", ".pdf"))
+            except KexieError as exc:
+                results.append(FillResult(label, "failed", error=exc))
+                continue
+            result = FillResult(label, "written", docx=out_dir / f"{stem}.docx")
             results.append(result)
+            input_hash = _input_hash(template_hash, context)
+            row = store.execute("SELECT input FROM outputs WHERE name = ?", (result.docx.name,)).fetchone()
+            if row and row[0] == input_hash and result.docx.is_file():
+                result.status = "unchanged"
+            else:
+                pending.append((result, context, input_hash, row is not None))
+        if progress:
+            progress(len(results) - len(pending))
+        outcomes = _render_all(spec, [(r.record, c) for r, c, _h, _e in pending], jobs)
+        for (result, _context, input_hash, existed), outcome in zip(pending, outcomes):
+            if isinstance(outcome, KexieError):
+                result.status, result.error, result.docx = "failed", outcome, None
+            else:
+                _record_output(store, out_dir, result.docx, outcome, input_hash)
+                result.status = "updated" if existed else "written"
             if progress:
                 progress(1)
         if pdf:
@@ -106,25 +129,42 @@ def _foreign_names(out_dir: Path, owned: dict) -> set[str]:
     return taken
 
 
-def _fill_one(spec, env, blob, template_hash, label, context, pattern, out_dir, allocator, store):
+def _record_output(store, out_dir: Path, target: Path, data: bytes, input_hash: str) -> None:
+    write_atomic(target, data)
+    store.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)", (target.name, input_hash, sha256_bytes(data)))
+    # a stale PDF of an earlier version must not survive beside the new DOCX
+    pdf_name = f"{target.stem}.pdf"
+    if store.execute("DELETE FROM outputs WHERE name = ?", (pdf_name,)).rowcount:
+        (out_dir / pdf_name).unlink(missing_ok=True)
+
+
+#: below this many documents a process pool costs more than it saves
+POOL_THRESHOLD = 16
+_worker: dict = {}
+
+
+def _render_all(spec: TemplateSpec, items: list[tuple[str, dict]], jobs: int | None):
+    """Yield, in order, the .docx bytes or the KexieError of each (label, context)."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs <= 1 or len(items) < POOL_THRESHOLD:
+        _init_worker(spec)
+        for item in items:
+            yield _render_one(item)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(spec,)) as pool:
+        yield from pool.map(_render_one, items, chunksize=4)
+
+
+def _init_worker(spec: TemplateSpec) -> None:
+    _worker.update(spec=spec, env=make_environment(), blob=spec.blob)
+
+
+def _render_one(item: tuple[str, dict]):
+    label, context = item
     try:
-        stem = allocator.claim(safe_filename(expand_pattern(pattern, context, spec.name, label)),
-                               (".docx", ".pdf"))
-        name = f"{stem}.docx"
-        target = out_dir / name
-        input_hash = _input_hash(template_hash, context)
-        row = store.execute("SELECT input FROM outputs WHERE name = ?", (name,)).fetchone()
-        if row and row[0] == input_hash and target.is_file():
-            return FillResult(label, "unchanged", docx=target)
-        data = render_docx(spec, context, record=label, env=env, blob=blob)
-        write_atomic(target, data)
-        store.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)", (name, input_hash, sha256_bytes(data)))
-        # a stale PDF of an earlier version must not survive beside the new DOCX
-        if store.execute("DELETE FROM outputs WHERE name = ?", (f"{stem}.pdf",)).rowcount:
-            (out_dir / f"{stem}.pdf").unlink(missing_ok=True)
-        return FillResult(label, "updated" if row else "written", docx=target)
+        return render_docx(_worker["spec"], context, record=label, env=_worker["env"], blob=_worker["blob"])
     except KexieError as exc:
-        return FillResult(label, "failed", error=exc)
+        return exc
 
 
 def _input_hash(template_hash: str, context: dict) -> str:

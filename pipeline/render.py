@@ -25,6 +25,7 @@ from typing import Any
 
 import jinja2
 import yaml
+from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from .errors import MissingVariable, TemplateError, UnsafeTemplate
@@ -128,9 +129,26 @@ class Fields(dict):
         self.path = path
 
 
+class _Sandbox(SandboxedEnvironment):
+    """The sandbox, remembering compiled parts: a batch renders the same XML many times."""
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals or template_class or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        if source not in self._compiled:
+            if len(self._compiled) > 64:
+                self._compiled.clear()
+            self._compiled[source] = super().from_string(source)
+        return self._compiled[source]
+
+
 def make_environment() -> SandboxedEnvironment:
     """The one Jinja environment templates render in: sandboxed, strict, XML-escaping."""
-    env = SandboxedEnvironment(undefined=_StrictPathUndefined, autoescape=True, keep_trailing_newline=True)
+    env = _Sandbox(undefined=_StrictPathUndefined, autoescape=True, keep_trailing_newline=True)
     env.filters.update(FILTERS)
     return env
 
@@ -184,13 +202,25 @@ def build_context(spec: TemplateSpec, fields: dict, program: dict | None = None,
 # --- rendering -----------------------------------------------------------------------------
 
 
+_PATCHED: dict[str, str] = {}
+
+
+class _Document(DocxTemplate):
+    """A docxtpl document whose tag clean-up (``patch_xml``, regex-heavy) is done once per XML."""
+
+    def patch_xml(self, src_xml):
+        if src_xml not in _PATCHED:
+            if len(_PATCHED) > 64:
+                _PATCHED.clear()
+            _PATCHED[src_xml] = super().patch_xml(src_xml)
+        return _PATCHED[src_xml]
+
+
 def render_docx(spec: TemplateSpec, context: dict, record: str | None = None,
                 env: SandboxedEnvironment | None = None, blob: bytes | None = None) -> bytes:
     """Render one document; return the .docx bytes. Errors name template, record, variable."""
-    from docxtpl import DocxTemplate
-
     env = env or make_environment()
-    document = DocxTemplate(io.BytesIO(blob if blob is not None else spec.blob))
+    document = _Document(io.BytesIO(blob if blob is not None else spec.blob))
     try:
         document.render(wrap_fields(context), jinja_env=env, autoescape=True)
     except _Missing as exc:
