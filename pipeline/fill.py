@@ -13,6 +13,7 @@ import datetime as _dt
 import hashlib
 import json
 import os
+import shutil
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Callable
 
 from .convert import convert_to_pdf
 from .errors import KexieError
-from .files import sha256_bytes, sha256_file, write_atomic
+from .files import move_atomic, sha256_bytes, sha256_file, write_atomic
 from .naming import NameAllocator, expand_pattern, safe_filename
 from .program import announcement_period
 from .records import Record
@@ -32,7 +33,14 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outputs (
     name   TEXT PRIMARY KEY,   -- file name inside the output folder
     input  TEXT NOT NULL,      -- hash of template + context: same input, same document
-    sha256 TEXT NOT NULL       -- hash of the bytes written, to notice later hand edits
+    sha256 TEXT NOT NULL       -- hash of the bytes written
+);
+-- every version ever written under a name: a file whose hash is not here was made or edited
+-- by someone else. Recorded before the rename, so a crash in between still knows the file.
+CREATE TABLE IF NOT EXISTS written (
+    name   TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    PRIMARY KEY (name, sha256)
 );
 """
 
@@ -62,10 +70,11 @@ def fill(spec: TemplateSpec, records: list[Record], out_dir, *, pdf: bool = Fals
     pattern = name_pattern or spec.name_pattern
     template_hash = sha256_bytes(spec.blob)
     extra = _derived(program)
+    for leftover in out_dir.glob(".tmp-*"):  # half-written files of a run that was killed
+        leftover.unlink(missing_ok=True)
     store = open_store(out_dir / MANIFEST, _SCHEMA)
     try:
-        owned = dict(store.execute("SELECT name, sha256 FROM outputs"))
-        allocator = NameAllocator(_foreign_names(out_dir, owned))
+        allocator = NameAllocator(_foreign_names(out_dir, store))
         results: list[FillResult] = []
         pending: list[tuple[FillResult, dict, str, bool]] = []
         for label, context in _jobs(spec, records, program, extra, today):
@@ -118,20 +127,25 @@ def _derived(program: dict | None) -> dict:
     return {}
 
 
-def _foreign_names(out_dir: Path, owned: dict) -> set[str]:
+def _foreign_names(out_dir: Path, store) -> set[str]:
     """Names in the folder we must not overwrite: not ours, or edited since we wrote them."""
+    ours: dict[str, set[str]] = {}
+    for name, digest in store.execute("SELECT name, sha256 FROM written"):
+        ours.setdefault(name, set()).add(digest)
     taken = set()
     for path in out_dir.iterdir():
         if path.name.startswith(".") or not path.is_file():
             continue
-        if path.name not in owned or sha256_file(path) != owned[path.name]:
+        if path.name not in ours or sha256_file(path) not in ours[path.name]:
             taken.add(path.name)
     return taken
 
 
 def _record_output(store, out_dir: Path, target: Path, data: bytes, input_hash: str) -> None:
+    digest = sha256_bytes(data)
+    store.execute("INSERT OR IGNORE INTO written VALUES (?, ?)", (target.name, digest))
     write_atomic(target, data)
-    store.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)", (target.name, input_hash, sha256_bytes(data)))
+    store.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)", (target.name, input_hash, digest))
     # a stale PDF of an earlier version must not survive beside the new DOCX
     pdf_name = f"{target.stem}.pdf"
     if store.execute("DELETE FROM outputs WHERE name = ?", (pdf_name,)).rowcount:
@@ -173,7 +187,11 @@ def _input_hash(template_hash: str, context: dict) -> str:
 
 
 def _convert(results: list[FillResult], out_dir: Path, store, progress) -> None:
-    """Add PDFs for every rendered document that lacks one, in one LibreOffice run."""
+    """Add PDFs for every rendered document that lacks one, in one LibreOffice run.
+
+    PDFs are made in a hidden staging folder beside the outputs, recorded, then renamed into
+    place: a crash at any point leaves either no PDF or one the manifest knows.
+    """
     pending = {}
     for result in results:
         if result.docx is None:
@@ -181,14 +199,22 @@ def _convert(results: list[FillResult], out_dir: Path, store, progress) -> None:
         pdf_path = out_dir / f"{result.docx.stem}.pdf"
         if result.status == "unchanged" and pdf_path.is_file():
             result.pdf = pdf_path
+            if progress:
+                progress(1)
         else:
             pending[result.docx] = result
-    outcome = convert_to_pdf(list(pending), out_dir, on_done=(lambda _p: progress(1)) if progress else None)
-    for docx, produced in outcome.items():
-        result = pending[docx]
-        if isinstance(produced, KexieError):
-            result.status, result.error = "failed", produced
-        else:
-            result.pdf = produced
-            store.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
-                          (produced.name, "pdf", sha256_file(produced)))
+    staging = out_dir / ".kexie-pdf"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        outcome = convert_to_pdf(list(pending), staging, on_done=(lambda _p: progress(1)) if progress else None)
+        for docx, produced in outcome.items():
+            result = pending[docx]
+            if isinstance(produced, KexieError):
+                result.status, result.error = "failed", produced
+                continue
+            digest = sha256_file(produced)
+            store.execute("INSERT OR IGNORE INTO written VALUES (?, ?)", (produced.name, digest))
+            result.pdf = move_atomic(produced, out_dir / produced.name)
+            store.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)", (produced.name, "pdf", digest))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

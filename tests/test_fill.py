@@ -261,3 +261,51 @@ def test_templates_cannot_reach_python_internals(run, tmp_path, tag):
     assert result.exit_code == 1
     assert "evil" in result.output and ("不允许" in result.output or "缺少变量" in result.output)
     assert not list((tmp_path / "out").glob("*.docx"))
+
+
+@pytest.mark.parametrize("template", ["通知", "申报书", "任务书", "公示"])
+def test_templates_use_gongwen_fonts_on_a4(template):
+    """GB/T 9704: A4, 仿宋_GB2312 body, 黑体 headings, 方正小标宋简体 titles, as East Asian fonts."""
+    import zipfile
+
+    from conftest import ROOT
+
+    xml = zipfile.ZipFile(ROOT / "templates" / f"{template}.docx").read("word/document.xml").decode("utf-8")
+    east_asian = set(re.findall(r'w:eastAsia="([^"]+)"', xml))
+    assert {"仿宋_GB2312", "黑体", "方正小标宋简体"} <= east_asian, east_asian
+    assert re.search(r'<w:pgSz w:w="11906" w:h="16838"', xml)  # A4 in twentieths of a point
+    top, left = (int(re.search(rf'<w:pgMar [^>]*w:{side}="(\d+)"', xml).group(1)) for side in ("top", "left"))
+    assert abs(top / 56.7 - 37) < 0.5 and abs(left / 56.7 - 28) < 0.5  # mm, 公文 margins
+
+
+@pytest.mark.slow
+def test_a_run_killed_half_way_resumes_without_redoing_or_renaming(tmp_path):
+    """kill -9 in the middle of a batch: the rerun keeps what was done and finishes the rest."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    rows = roster_rows()
+    rows = [dict(r, 申报单位=f"{r['申报单位']}{i:03d}") for i in range(6) for r in rows]  # 144 records
+    (tmp_path / "d.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    command = [sys.executable, "-m", "pipeline.cli", "fill", "任务书", "--data", "d.json",
+               "--program", str(PROGRAM), "--out", "out"]
+    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    out = tmp_path / "out"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(out.glob("*.docx"))) < 10:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    done_before = len(list(out.glob("*.docx")))
+    assert 10 <= done_before < len(rows), "the batch should have been killed half-way"
+
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in out.glob("*.docx"))
+    assert names == sorted(f"{r['申报单位']}-任务书.docx" for r in rows)  # no "-2": nothing taken as foreign
+    assert f"未变（跳过） {done_before} 份" in result.stdout or f"未变（跳过） {done_before - 1} 份" in result.stdout
+    assert not [p for p in out.iterdir() if p.name.startswith(".tmp-")]
