@@ -1,0 +1,81 @@
+"""kexie scores: returned expert score sheets → ranking, grades, funding → results.xlsx."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import ProgramFileError, UsageProblem
+from ..program import load_program
+from ..scores import load_roster, score, write_results
+from .common import program_option, reports_errors
+
+
+def _expand(paths, out: Path) -> list[Path]:
+    """Files as given; a folder stands for the .xlsx files in it (not Excel's ~$ lock files)."""
+    found = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found.extend(p for p in sorted(path.glob("*.xlsx"))
+                         if not p.name.startswith(("~$", ".")) and p.resolve() != out.resolve())
+        else:
+            found.append(path)
+    if not found:
+        raise UsageProblem("没有找到任何评分表（.xlsx）")
+    return found
+
+
+@click.command()
+@click.argument("sheets", nargs=-1, required=True, type=click.Path())
+@program_option
+@click.option("--roster", "roster_path", type=click.Path(dir_okay=False), default=None,
+              help="申报名单（如 samples/roster.xlsx，按「申报单位」对应）：负责人、手机、项目目标、考核指标等列"
+                   "随之带入结果，供填写公示和任务书；「拟资助金额」列用于定额资助。")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), default="results.xlsx", show_default=True,
+              help="结果文件（.xlsx）：「结果」「名单」（仅资助项目）「明细」三张表。")
+@reports_errors
+def scores(sheets, program_path, roster_path, out_path):
+    """汇总专家评分表 SHEETS（.xlsx 文件，或存放评分表的目录）：加权总分、平均分、排名、等级、分歧和资助金额。
+
+    规则取自计划文件的「评审标准」「评审规则」「经费」。缺分或超出范围的分数逐条列出（专家、项目、评审标准），
+    只有该专家对该项目的总分不计入，其余照常汇总。结果文件的「名单」表只含资助项目，
+    可直接用于 kexie fill 公示 / 任务书 和 kexie announce。
+    全部正常退出码为 0；有评分问题为 1（结果仍写出）；用法错误为 2。
+
+    \b
+    示例：
+      kexie scores 评分表/ --program samples/program.yaml --roster samples/roster.xlsx --out results.xlsx
+      kexie fill 任务书 --data results.xlsx --program samples/program.yaml --out outputs/任务书
+    """
+    if not program_path:
+        raise UsageProblem("请用 --program 给出年度计划文件：评审标准和资助规则写在其中")
+    program = load_program(program_path)
+    out = Path(out_path)
+    roster = load_roster(roster_path) if roster_path else None
+    try:
+        results = score(_expand(sheets, out), program, roster)
+    except ProgramFileError as exc:
+        if exc.path is None:  # the rules are checked without the file's name: add it
+            raise ProgramFileError(program_path, exc.reason) from None
+        raise
+    write_results(results, out)
+    for problem in results.problems:
+        click.secho(f"问题：{problem.message}", fg="red", err=True)
+    for warning in results.warnings:
+        click.secho(f"提示：{warning}", fg="yellow", err=True)
+    funded = results.funded
+    total = sum(s.amount for s in funded)
+    click.echo(f"评分表 {len(results.experts)} 份，项目 {len(results.submissions)} 个；"
+               f"{results.method}资助 {len(funded)} 项，合计 {total:,} 元。结果：{out}")
+    for s in results.submissions:
+        if s.rank is None:
+            continue
+        amount = f"{s.amount:,}元" if s.amount is not None else ""
+        flag = "  分歧" if s.disputed else ""
+        click.echo(f"  {s.rank:>3}  {s.average:>6}  {s.grade}  {s.funded}  {amount:>12}  {s.label}{flag}")
+    if results.problems:
+        click.secho(f"共 {len(results.problems)} 个问题，请核对后重新汇总。", fg="red", err=True)
+    sys.exit(1 if results.problems else 0)

@@ -1,0 +1,537 @@
+"""Expert review: returned score sheets → weighted totals → ranking, grades and funding.
+
+The rules, in order:
+
+- each score must lie within 0..满分 of its criterion (programme 「评审标准」, 满分 default 100);
+  a missing or out-of-range score is a problem naming the expert, the submission and the
+  criterion. Only that expert's total for that submission is lost: the expert's other rows, the
+  other experts and the other sheets still count;
+- an expert's total for a submission is Σ score ÷ 满分 × 权重 (权重 add up to 100: a 0–100 total);
+- a submission's 平均分 is the mean of its experts' totals, rounded half-up to 0.01; with
+  「评审规则.去掉最高最低分: true」 and at least 5 experts the highest and the lowest total are
+  dropped first (one each);
+- 排名 is on 平均分 as shown (0.01), ties share a rank (1, 2, 2, 4);
+- 等级 follows seed 003 第十八条: 90（含）–100 优, 80（含）–90 良, 60（含）–80 中, below 60 差;
+- 分歧 flags a submission whose experts' totals differ (max − min) by more than
+  「评审规则.分歧阈值」 (default 15 points);
+- funding (「经费.分配方式」, default 定额):
+  * 定额: the first 「经费.资助名额」 by rank get a fixed amount: the roster's 「拟资助金额」 when
+    the roster gives one, else 「经费.上限」; it must lie within 经费.下限..上限;
+  * 因素法 (seed 003 第六条): share = score ÷ total score × (经费.总额 − 经费.定额补助), over the
+    first 「经费.资助名额」 (or every ranked submission when no quota is set), rounded to the yuan
+    by the largest-remainder method so the shares add up exactly to the sum distributed;
+  * a tie across the quota's edge is not settled by kexie: the tied submissions are 「待定」
+    and the problem is reported for the review panel to decide.
+
+``write_results`` writes the workbook: 「结果」 (every submission, by rank), 「名单」 (funded only —
+the sheet ``kexie fill`` reads, so ``kexie fill 任务书 --data results.xlsx`` makes one task book per
+funded project) and 「明细」 (every expert's scores).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
+from pathlib import Path
+
+from .errors import DataFileError, InputFileError, ProgramFileError
+from .files import write_atomic
+from .records import load_records
+from .scoresheet import read_score_sheet
+
+#: the columns of 「结果」 and 「名单」, before any carried over from the roster
+RESULT_COLUMNS = ("排名", "编号", "申报单位", "试点单位", "项目名称", "负责人", "专家数", "平均分",
+                  "等级", "分歧", "是否资助", "资助金额")
+SUBMISSION_KEYS = ("编号", "申报单位", "试点单位", "项目名称")
+#: seed 003 第十八条: (lower bound inclusive, grade)
+GRADE_BANDS = ((Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"))
+LOWEST_GRADE = "差"
+DEFAULT_SPREAD = Decimal(15)
+#: dropping the highest and lowest total needs this many experts
+DROP_MIN_EXPERTS = 5
+FUNDED, NOT_FUNDED, UNDECIDED = "是", "否", "待定"
+_CENT = Decimal("0.01")
+
+
+@dataclass
+class ScoreProblem:
+    """A score or a sheet that could not be counted, with where it is."""
+
+    file: str
+    reason: str
+    expert: str | None = None
+    submission: str | None = None
+    criterion: str | None = None
+
+    @property
+    def message(self) -> str:
+        parts = [f"评分表「{self.file}」"] if self.file else []
+        if self.expert:
+            parts.append(f"专家「{self.expert}」")
+        if self.submission:
+            parts.append(f"项目「{self.submission}」")
+        if self.criterion:
+            parts.append(f"评审标准「{self.criterion}」")
+        return "，".join(parts) + "：" + self.reason
+
+
+@dataclass
+class ExpertScore:
+    """One expert's scores for one submission."""
+
+    expert: str
+    group: str
+    file: str
+    scores: dict  # criterion → Decimal, or None when missing or invalid
+    total: Decimal | None = None  # None when any score is missing or invalid
+    counted: str = ""  # 计入 / 去掉（最高分） / 去掉（最低分） / 不计（评分不全）
+
+
+@dataclass
+class SubmissionResult:
+    """One submission's outcome."""
+
+    key: str
+    fields: dict  # 编号, 申报单位, 试点单位, 项目名称, 负责人 and the roster's other columns
+    experts: list[ExpertScore] = field(default_factory=list)
+    average: Decimal | None = None
+    rank: int | None = None
+    grade: str = ""
+    spread: Decimal | None = None
+    disputed: bool = False
+    funded: str = NOT_FUNDED
+    amount: int | None = None
+
+    @property
+    def label(self) -> str:
+        return " ".join(str(self.fields.get(k) or "") for k in ("编号", "申报单位")).strip() or self.key
+
+
+@dataclass
+class ScoreResults:
+    """Everything ``score`` found: submissions by rank, problems, warnings."""
+
+    criteria: list[dict]
+    submissions: list[SubmissionResult]
+    experts: list[str]
+    method: str
+    problems: list[ScoreProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    extra_columns: list[str] = field(default_factory=list)
+
+    @property
+    def funded(self) -> list[SubmissionResult]:
+        return [s for s in self.submissions if s.funded == FUNDED]
+
+
+# --- the programme's rules -----------------------------------------------------------------
+
+
+def criteria_from_program(program: dict) -> list[dict]:
+    """The programme's 评审标准 as [{名称, 权重, 满分}] (Decimals); 权重 must add up to 100."""
+    criteria = program.get("评审标准") or []
+    if not criteria:
+        raise ProgramFileError(None, "计划文件未写明「评审标准」（各项名称、权重、满分），无法计算评审得分")
+    out = []
+    for criterion in criteria:
+        maximum = Decimal(str(criterion.get("满分", 100)))
+        if maximum <= 0:
+            raise ProgramFileError(None, f"「评审标准」中「{criterion['名称']}」的满分应大于0")
+        out.append({"名称": criterion["名称"], "权重": Decimal(str(criterion["权重"])), "满分": maximum})
+    weights = sum(c["权重"] for c in out)
+    if weights != 100:
+        raise ProgramFileError(None, f"「评审标准」各项权重之和应为100，现为{weights.normalize():f}")
+    return out
+
+
+def grade(average) -> str:
+    """The grade of a 0–100 score (seed 003 第十八条): 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差."""
+    value = Decimal(str(average))
+    for lower, name in GRADE_BANDS:
+        if value >= lower:
+            return name
+    return LOWEST_GRADE
+
+
+def competition_ranks(values: list) -> list[int]:
+    """Ranks of values, highest first, ties sharing a rank (1, 2, 2, 4)."""
+    ordered = sorted(values, reverse=True)
+    first = {}
+    for position, value in enumerate(ordered, start=1):
+        first.setdefault(value, position)
+    return [first[v] for v in values]
+
+
+def largest_remainder(weights: list, total: int) -> list[int]:
+    """Split a whole ``total`` in proportion to ``weights``: whole parts that add up to it exactly.
+
+    Each part gets the whole part of its exact quota; the units left over go one each to the
+    largest fractional remainders (ties: the earlier weight first, i.e. the better rank).
+    """
+    if total < 0 or int(total) != total:
+        raise ValueError(f"待分配的总数应为非负整数，现为{total}")
+    exact = [Fraction(str(w)) for w in weights]
+    whole = sum(exact)
+    if not exact:
+        return []
+    if whole <= 0:
+        raise ValueError("各项权数之和应大于0")
+    quotas = [w * int(total) / whole for w in exact]
+    parts = [int(q) for q in quotas]  # floor: quotas are non-negative
+    left = int(total) - sum(parts)
+    order = sorted(range(len(quotas)), key=lambda i: (-(quotas[i] - parts[i]), i))
+    for i in order[:left]:
+        parts[i] += 1
+    return parts
+
+
+# --- reading the sheets --------------------------------------------------------------------
+
+
+def _as_score(value) -> Decimal | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _format(number: Decimal) -> str:
+    return f"{number.normalize():f}"
+
+
+def _read_sheets(paths, criteria, problems) -> list[tuple[str, str, str, list[dict]]]:
+    """Every readable sheet as (file name, expert, group, rows); the rest become problems."""
+    names = [c["名称"] for c in criteria]
+    sheets, experts = [], {}
+    for path in paths:
+        path = Path(path)
+        try:
+            expert, group, rows = read_score_sheet(path)
+        except InputFileError as exc:
+            problems.append(ScoreProblem(path.name, exc.reason))
+            continue
+        columns = list(rows[0]["评分"]) if rows else []
+        missing = [n for n in names if n not in columns]
+        unknown = [c for c in columns if c not in names]
+        if rows and (missing or unknown):
+            detail = []
+            if missing:
+                detail.append(f"缺少评审标准「{'、'.join(missing)}」")
+            if unknown:
+                detail.append(f"有计划文件中没有的评审标准「{'、'.join(unknown)}」")
+            problems.append(ScoreProblem(path.name, "；".join(detail) + "：整张评分表未计入，请用本计划生成的评分表",
+                                         expert=expert))
+            continue
+        if not rows:
+            problems.append(ScoreProblem(path.name, "评分表中没有任何项目", expert=expert))
+            continue
+        if expert in experts:
+            problems.append(ScoreProblem(path.name, f"与评分表「{experts[expert]}」是同一位专家：本表未计入",
+                                         expert=expert))
+            continue
+        experts[expert] = path.name
+        sheets.append((path.name, expert, group, rows))
+    return sheets
+
+
+def _submission_key(row: dict) -> str:
+    return row["编号"] or row["申报单位"]
+
+
+def _collect(sheets, criteria, problems) -> dict[str, SubmissionResult]:
+    submissions: dict[str, SubmissionResult] = {}
+    for file, expert, group, rows in sheets:
+        seen = set()
+        for row in rows:
+            key = _submission_key(row)
+            label = " ".join(v for v in (row["编号"], row["申报单位"]) if v) or f"第{row['行号']}行"
+            if not key:
+                problems.append(ScoreProblem(file, f"第{row['行号']}行没有编号和申报单位：本行未计入", expert=expert))
+                continue
+            if key in seen:
+                problems.append(ScoreProblem(file, f"项目在表中出现了两次（第{row['行号']}行未计入）",
+                                             expert=expert, submission=label))
+                continue
+            seen.add(key)
+            submission = submissions.get(key)
+            if submission is None:
+                submission = submissions[key] = SubmissionResult(
+                    key=key, fields={k: row[k] for k in SUBMISSION_KEYS})
+            elif row["申报单位"] and submission.fields["申报单位"] and row["申报单位"] != submission.fields["申报单位"]:
+                problems.append(ScoreProblem(
+                    file, f"编号相同但申报单位不同（其他评分表中为「{submission.fields['申报单位']}」）：本行未计入",
+                    expert=expert, submission=label))
+                continue
+            for k in SUBMISSION_KEYS:  # fill what an earlier sheet left blank
+                if not submission.fields.get(k) and row[k]:
+                    submission.fields[k] = row[k]
+            scores, complete = {}, True
+            for criterion in criteria:
+                name, maximum = criterion["名称"], criterion["满分"]
+                raw = row["评分"].get(name)
+                value = _as_score(raw)
+                reason = None
+                if raw is None:
+                    reason = "缺少分数"
+                elif value is None:
+                    reason = f"「{raw}」不是数字"
+                elif not 0 <= value <= maximum:
+                    reason = f"分数{_format(value)}超出范围（应为0至{_format(maximum)}）"
+                if reason:
+                    problems.append(ScoreProblem(file, reason + "：该专家对本项目的总分未计入",
+                                                 expert=expert, submission=label, criterion=name))
+                    value, complete = None, False
+                scores[name] = value
+            total = None
+            if complete:
+                total = sum((scores[c["名称"]] / c["满分"] * c["权重"] for c in criteria), Decimal(0))
+            submission.experts.append(ExpertScore(expert, group, file, scores, total,
+                                                  "计入" if complete else "不计（评分不全）"))
+    return submissions
+
+
+# --- the whole review ----------------------------------------------------------------------
+
+
+def load_roster(path) -> dict[str, dict]:
+    """A roster (as for ``kexie fill``) keyed by 申报单位, its columns flattened (a.b)."""
+    roster = {}
+    for record in load_records(path):
+        fields = _flatten(record.fields)
+        unit = str(fields.get("申报单位") or "").strip()
+        if not unit:
+            raise DataFileError(path, f"{record.label}没有「申报单位」：名单按申报单位与评分对应")
+        if unit in roster:
+            raise DataFileError(path, f"申报单位「{unit}」出现了两次")
+        roster[unit] = fields
+    return roster
+
+
+def _flatten(fields: dict, prefix: str = "") -> dict:
+    out = {}
+    for key, value in fields.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, name + "."))
+        else:
+            out[name] = value
+    return out
+
+
+def score(paths, program: dict, roster: dict[str, dict] | None = None) -> ScoreResults:
+    """Read the score sheets at ``paths`` and rank, grade and fund the submissions."""
+    criteria = criteria_from_program(program)
+    rules = program.get("评审规则") or {}
+    drop_extremes = bool(rules.get("去掉最高最低分", False))
+    threshold = Decimal(str(rules.get("分歧阈值", DEFAULT_SPREAD)))
+    funds = program["经费"]
+    method = funds.get("分配方式") or "定额"
+    if method == "定额" and funds.get("资助名额") is None:
+        raise ProgramFileError(None, "「经费.分配方式」为定额（默认）时须写明「经费.资助名额」（资助几个项目）")
+    if method == "因素法":
+        _factor_pool(funds)  # refuse a bad programme before reading any sheet
+
+    problems: list[ScoreProblem] = []
+    sheets = _read_sheets(paths, criteria, problems)
+    submissions = _collect(sheets, criteria, problems)
+    for submission in submissions.values():
+        _average(submission, drop_extremes, threshold)
+
+    warnings: list[str] = []
+    extra_columns = _merge_roster(submissions, roster, warnings)
+    ranked = [s for s in submissions.values() if s.average is not None]
+    for submission, rank in zip(ranked, competition_ranks([s.average for s in ranked])):
+        submission.rank = rank
+        submission.grade = grade(submission.average)
+    for submission in submissions.values():
+        if submission.average is None:
+            warnings.append(f"项目「{submission.label}」没有一份完整的评分：未排名、未资助")
+    order = sorted(submissions.values(), key=lambda s: (s.rank is None, s.rank or 0, s.key))
+    results = ScoreResults(criteria=criteria, submissions=order, experts=[s[1] for s in sheets],
+                           method=method, problems=problems, warnings=warnings, extra_columns=extra_columns)
+    _fund(results, funds, roster)
+    if roster is not None:
+        for submission in results.funded:
+            if submission.fields["申报单位"] not in roster:
+                warnings.append(f"资助项目「{submission.label}」的申报单位不在名单中：任务书所需的联系人等信息为空")
+    return results
+
+
+def _average(submission: SubmissionResult, drop_extremes: bool, threshold: Decimal) -> None:
+    complete = [e for e in submission.experts if e.total is not None]
+    if not complete:
+        return
+    totals = [e.total for e in complete]
+    submission.spread = max(totals) - min(totals)
+    submission.disputed = submission.spread > threshold
+    counted = complete
+    if drop_extremes and len(complete) >= DROP_MIN_EXPERTS:
+        highest = max(complete, key=lambda e: e.total)
+        lowest = min((e for e in complete if e is not highest), key=lambda e: e.total)
+        highest.counted, lowest.counted = "去掉（最高分）", "去掉（最低分）"
+        counted = [e for e in complete if e is not highest and e is not lowest]
+    mean = sum((e.total for e in counted), Decimal(0)) / len(counted)
+    submission.average = mean.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def _merge_roster(submissions, roster, warnings) -> list[str]:
+    """Carry the roster's columns over (by 申报单位); return the extra column names, in order."""
+    if roster is None:
+        return []
+    extra: list[str] = []
+    reserved = set(RESULT_COLUMNS) | {"序号"}
+    units = {s.fields["申报单位"] for s in submissions.values()}
+    unscored = [unit for unit in roster if unit not in units]
+    if unscored:
+        warnings.append(f"名单中有{len(unscored)}个申报单位没有任何评分：{'、'.join(unscored)}")
+    for submission in submissions.values():
+        row = roster.get(submission.fields["申报单位"])
+        if row is None:
+            continue
+        for key, value in row.items():
+            if key in ("试点单位", "项目名称", "负责人"):
+                if not submission.fields.get(key) and value not in (None, ""):
+                    submission.fields[key] = value
+            elif key not in reserved:
+                submission.fields[key] = value
+                if key not in extra:
+                    extra.append(key)
+    return extra
+
+
+def _fund(results: ScoreResults, funds: dict, roster) -> None:
+    ranked = [s for s in results.submissions if s.rank is not None]
+    quota = funds.get("资助名额")
+    chosen = ranked
+    if quota is not None:
+        chosen = [s for s in ranked if s.rank <= quota]
+        if len(chosen) > quota:  # a tie across the quota's edge
+            edge = max(s.rank for s in chosen)
+            tied = [s for s in chosen if s.rank == edge]
+            chosen = [s for s in chosen if s.rank < edge]
+            for s in tied:
+                s.funded = UNDECIDED
+            results.problems.append(ScoreProblem(
+                "", f"第{edge}名有{len(tied)}个项目并列（{'、'.join(s.label for s in tied)}），"
+                    f"资助名额{quota}个只剩{quota - len(chosen)}个：请评审组决定后在「名单」中调整，这些项目暂列「待定」"))
+    low, high = Decimal(str(funds["下限"])), Decimal(str(funds["上限"]))
+    if results.method == "定额":
+        for submission in chosen:
+            amount, reason = high, None
+            proposed = (roster or {}).get(submission.fields["申报单位"], {}).get("拟资助金额")
+            if proposed not in (None, ""):
+                amount = _as_score(proposed)
+                if amount is None:
+                    reason = f"名单中的拟资助金额「{proposed}」不是数字"
+                elif not low <= amount <= high:
+                    reason = f"拟资助金额{_format(amount)}元不在经费下限{_format(low)}至上限{_format(high)}元之间"
+            if reason:
+                submission.funded = UNDECIDED
+                results.problems.append(ScoreProblem("", reason + "：暂列「待定」", submission=submission.label))
+                continue
+            submission.funded, submission.amount = FUNDED, _whole(amount)
+        total = funds.get("总额")
+        spent = sum(s.amount for s in results.funded)
+        if total is not None and spent > Decimal(str(total)):
+            results.warnings.append(f"资助金额合计{spent}元超出经费总额{_format(Decimal(str(total)))}元")
+        return
+    # 因素法, seed 003 第六条: 该市得分 ÷ 总得分 × (中央补助资金 − 定额补助资金)
+    pool = _factor_pool(funds)
+    if not chosen:
+        return
+    if sum(s.average for s in chosen) <= 0:
+        results.problems.append(ScoreProblem("", "参与因素法分配的项目得分之和为0，无法分配"))
+        return
+    for submission, amount in zip(chosen, largest_remainder([s.average for s in chosen], int(pool))):
+        submission.funded, submission.amount = FUNDED, amount
+        if not low <= amount <= high:
+            results.warnings.append(f"项目「{submission.label}」按因素法分得{amount}元，不在经费下限至上限之间")
+
+
+def _factor_pool(funds: dict) -> Decimal:
+    """What 因素法 distributes: 经费.总额 − 经费.定额补助, in whole yuan."""
+    if funds.get("总额") is None:
+        raise ProgramFileError(None, "「经费.分配方式」为因素法时须写明「经费.总额」")
+    pool = Decimal(str(funds["总额"])) - Decimal(str(funds.get("定额补助", 0)))
+    if pool < 0 or pool != pool.to_integral_value():
+        raise ProgramFileError(None, f"「经费.总额」减「经费.定额补助」应为非负的整元数，现为{_format(pool)}")
+    return pool
+
+
+def _whole(amount: Decimal) -> int | float:
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+# --- the results workbook ------------------------------------------------------------------
+
+
+def result_row(submission: SubmissionResult, extra_columns: list[str]) -> dict:
+    """A submission as one row of 「结果」 / 「名单」."""
+    counted = [e for e in submission.experts if e.total is not None]
+    row = {
+        "排名": submission.rank,
+        "编号": submission.fields.get("编号", ""),
+        "申报单位": submission.fields.get("申报单位", ""),
+        "试点单位": submission.fields.get("试点单位", ""),
+        "项目名称": submission.fields.get("项目名称", ""),
+        "负责人": submission.fields.get("负责人", ""),
+        "专家数": len(counted),
+        "平均分": float(submission.average) if submission.average is not None else None,
+        "等级": submission.grade,
+        "分歧": f"是（极差{submission.spread.quantize(_CENT, rounding=ROUND_HALF_UP)}分）"
+                if submission.disputed else "",
+        "是否资助": submission.funded,
+        "资助金额": submission.amount,
+    }
+    for key in extra_columns:
+        row[key] = submission.fields.get(key, "")
+    return row
+
+
+def write_results(results: ScoreResults, path) -> Path:
+    """Write 结果, 名单 (funded only, read by ``kexie fill``) and 明细 to an .xlsx at ``path``."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    columns = list(RESULT_COLUMNS) + results.extra_columns
+    widths = {"申报单位": 24, "试点单位": 24, "项目名称": 36, "分歧": 18}
+
+    def table(sheet, header, rows):
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([row.get(h) for h in header])
+        for i, name in enumerate(header, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = widths.get(name, 10)
+            if name in ("平均分", "加权总分"):
+                for cell in sheet[get_column_letter(i)][1:]:
+                    cell.number_format = "0.00"
+        sheet.freeze_panes = "A2"
+
+    everything = book.active
+    everything.title = "结果"
+    table(everything, columns, [result_row(s, results.extra_columns) for s in results.submissions])
+    table(book.create_sheet("名单"), columns, [result_row(s, results.extra_columns) for s in results.funded])
+    names = [c["名称"] for c in results.criteria]
+    detail = []
+    for submission in results.submissions:
+        for e in submission.experts:
+            row = {"编号": submission.fields.get("编号", ""), "申报单位": submission.fields.get("申报单位", ""),
+                   "评审专家": e.expert, "评审组别": e.group, "评分表": e.file, "计入": e.counted,
+                   "加权总分": float(e.total.quantize(_CENT, rounding=ROUND_HALF_UP)) if e.total is not None else None}
+            row.update({n: float(e.scores[n]) if e.scores.get(n) is not None else None for n in names})
+            detail.append(row)
+    table(book.create_sheet("明细"),
+          ["编号", "申报单位", "评审专家", "评审组别", *names, "加权总分", "计入", "评分表"], detail)
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return write_atomic(path, buffer.getvalue())

@@ -1,0 +1,331 @@
+"""kexie scores through the real CLI on score sheets written by write_score_sheet.
+
+The sample programme's criteria: 针对性 20, 创新性 25, 规范性 20, 实效性 25, 完整性 10 (满分 100
+each), so an expert giving the same score x on every criterion gives a weighted total of x.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import openpyxl
+import pytest
+import yaml
+
+from conftest import PROGRAM, ROSTER, docx_text
+from pipeline.scores import RESULT_COLUMNS, largest_remainder
+from pipeline.scoresheet import read_score_sheet, write_score_sheet
+
+CRITERIA = ["针对性", "创新性", "规范性", "实效性", "完整性"]
+
+
+def roster_submissions(n: int) -> list[dict]:
+    """The first n units of the sample roster as submissions, numbered 001, 002, …"""
+    rows = list(openpyxl.load_workbook(ROSTER, read_only=True)["名单"].iter_rows(values_only=True))
+    units = [dict(zip(rows[0], r)) for r in rows[1: n + 1]]
+    return [{"编号": f"{i:03d}", "申报单位": u["申报单位"], "试点单位": u["试点单位"], "项目名称": u["项目名称"]}
+            for i, u in enumerate(units, start=1)]
+
+
+def write_program(tmp_path, funds=None, rules=None, notice=None, holidays=None, name="program.yaml"):
+    """The sample programme with some sections changed, written to tmp_path."""
+    program = yaml.safe_load(PROGRAM.read_text(encoding="utf-8"))
+    program["经费"].update(funds if funds is not None else {"分配方式": "定额", "资助名额": 2})
+    if rules is not None:
+        program["评审规则"] = rules
+    if notice is not None:
+        program["公示"].update(notice)
+    if holidays is not None:
+        program["节假日"] = holidays
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(program, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def expert_sheet(tmp_path, expert: str, submissions: list[dict], scores: dict, group: str = "第一组"):
+    """Write an expert's sheet and fill it as the expert would: scores[编号] is a number (the same
+    on every criterion), a list of five, or absent (left blank)."""
+    from pipeline.program import load_program
+
+    criteria = load_program(PROGRAM)["评审标准"]
+    path = tmp_path / f"{expert}.xlsx"
+    write_score_sheet(path, expert, group, submissions, criteria)
+    book = openpyxl.load_workbook(path)
+    sheet = book["评分表"]
+    for offset, submission in enumerate(submissions):
+        given = scores.get(submission["编号"])
+        if given is None:
+            continue
+        values = given if isinstance(given, list) else [given] * len(CRITERIA)
+        for i, value in enumerate(values):
+            sheet.cell(row=6 + offset, column=5 + i, value=value)
+    book.save(path)
+    return path
+
+
+def sheet_rows(path, name):
+    rows = list(openpyxl.load_workbook(path, read_only=True)[name].iter_rows(values_only=True))
+    return rows[0], [dict(zip(rows[0], r)) for r in rows[1:]]
+
+
+def by_number(path, name="结果"):
+    return {row["编号"]: row for row in sheet_rows(path, name)[1]}
+
+
+# --- the score sheet itself ----------------------------------------------------------------
+
+
+def test_score_sheet_layout_validation_formula_and_round_trip(tmp_path):
+    from pipeline.program import load_program
+
+    criteria = load_program(PROGRAM)["评审标准"] + []
+    criteria[4] = dict(criteria[4], 满分=10)  # a criterion out of 10, to see the bound follow it
+    subs = roster_submissions(3)
+    path = tmp_path / "张三.xlsx"
+    write_score_sheet(path, "张三", "第二组", subs, criteria)
+    sheet = openpyxl.load_workbook(path)["评分表"]
+    assert (sheet["A2"].value, sheet["B2"].value, sheet["C2"].value, sheet["D2"].value) == \
+        ("评审专家", "张三", "评审组别", "第二组")
+    assert [c.value for c in sheet[4]] == ["编号", "申报单位", "试点单位", "项目名称", *CRITERIA, "总分"]
+    assert sheet.freeze_panes == "E6"
+    checks = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
+    assert set(checks) == {f"{col}6:{col}8" for col in "EFGHI"}
+    assert all(v.type == "decimal" and v.operator == "between" and v.formula1 == "0" for v in checks.values())
+    assert checks["E6:E8"].formula2 == "100" and checks["I6:I8"].formula2 == "10"
+    formula = sheet["J6"].value
+    assert formula.startswith("=") and "E6*20/100" in formula and "I6*10/10" in formula
+    expert, group, rows = read_score_sheet(path)
+    assert (expert, group) == ("张三", "第二组")
+    assert [r["编号"] for r in rows] == ["001", "002", "003"]
+    assert rows[1]["申报单位"] == subs[1]["申报单位"]
+    assert rows[0]["评分"] == dict.fromkeys(CRITERIA)
+
+
+# --- averaging -----------------------------------------------------------------------------
+
+
+def test_three_experts_weighted_totals_averaged(run, tmp_path):
+    subs = roster_submissions(2)
+    # 80·0.20 + 90·0.25 + 70·0.20 + 85·0.25 + 100·0.10 = 16 + 22.5 + 14 + 21.25 + 10 = 83.75
+    sheets = [expert_sheet(tmp_path, "甲", subs, {"001": [80, 90, 70, 85, 100], "002": 70}),
+              expert_sheet(tmp_path, "乙", subs, {"001": 80, "002": 71.5}),
+              expert_sheet(tmp_path, "丙", subs, {"001": 86.25, "002": 72})]
+    program = write_program(tmp_path, rules={"去掉最高最低分": True})  # 3 experts: nothing dropped
+    result = run("scores", *sheets, "--program", program, "--out", "results.xlsx")
+    assert result.exit_code == 0, result.output
+    header, _rows = sheet_rows(tmp_path / "results.xlsx", "结果")
+    assert header == RESULT_COLUMNS
+    rows = by_number(tmp_path / "results.xlsx")
+    assert rows["001"]["平均分"] == 83.33  # (83.75 + 80 + 86.25) / 3 = 83.333…
+    assert rows["001"]["专家数"] == 3 and rows["001"]["排名"] == 1 and rows["001"]["等级"] == "良"
+    assert rows["002"]["平均分"] == pytest.approx(71.17)  # 213.5 / 3 = 71.1666… → 71.17
+    assert rows["001"]["是否资助"] == rows["002"]["是否资助"] == "是"
+    assert rows["001"]["资助金额"] == 400000  # 定额: 经费.上限 by default
+    _header, detail = sheet_rows(tmp_path / "results.xlsx", "明细")
+    assert len(detail) == 6
+    first = next(d for d in detail if d["编号"] == "001" and d["评审专家"] == "甲")
+    assert first["加权总分"] == 83.75 and first["创新性"] == 90 and first["计入"] == "计入"
+
+
+@pytest.mark.parametrize("drop, expected", [(True, 82.0), (False, 79.0)])
+def test_five_experts_drop_highest_and_lowest_when_the_programme_says_so(run, tmp_path, drop, expected):
+    subs = roster_submissions(1)
+    sheets = [expert_sheet(tmp_path, name, subs, {"001": score})
+              for name, score in zip("甲乙丙丁戊", [50, 80, 82, 84, 99])]
+    program = write_program(tmp_path, rules={"去掉最高最低分": drop})
+    result = run("scores", *sheets, "--program", program, "--out", "results.xlsx")
+    assert result.exit_code == 0, result.output
+    row = by_number(tmp_path / "results.xlsx")["001"]
+    # (80 + 82 + 84) / 3 = 82 with the extremes dropped; (50 + … + 99) / 5 = 79 without
+    assert row["平均分"] == expected and row["专家数"] == 5
+    # 99 − 50 = 49 points between experts: beyond the default threshold of 15
+    assert row["分歧"].startswith("是") and "49.00" in row["分歧"]
+    counted = {d["评审专家"]: d["计入"] for d in sheet_rows(tmp_path / "results.xlsx", "明细")[1]}
+    if drop:
+        assert counted["戊"] == "去掉（最高分）" and counted["甲"] == "去掉（最低分）"
+    else:
+        assert set(counted.values()) == {"计入"}
+
+
+def test_disagreement_threshold_from_the_programme(run, tmp_path):
+    subs = roster_submissions(2)
+    sheets = [expert_sheet(tmp_path, "甲", subs, {"001": 70, "002": 80}),
+              expert_sheet(tmp_path, "乙", subs, {"001": 80, "002": 85})]
+    program = write_program(tmp_path, rules={"分歧阈值": 9})
+    assert run("scores", *sheets, "--program", program, "--out", "r.xlsx").exit_code == 0
+    rows = by_number(tmp_path / "r.xlsx")
+    assert rows["001"]["分歧"].startswith("是") and rows["002"]["分歧"] in ("", None)
+
+
+# --- problems in the sheets ----------------------------------------------------------------
+
+
+def test_bad_and_missing_scores_are_named_and_the_rest_still_counts(run, tmp_path):
+    subs = roster_submissions(3)
+    sheets = [expert_sheet(tmp_path, "甲", subs, {"001": 80, "002": 80, "003": 80}),
+              expert_sheet(tmp_path, "乙", subs, {"001": [90, 120, 90, 90, 90], "002": [70, 70, 70, None, 70],
+                                                 "003": 90}),
+              expert_sheet(tmp_path, "丙", subs, {"001": 85, "002": 75, "003": 85})]
+    result = run("scores", *sheets, "--program", write_program(tmp_path), "--out", "results.xlsx")
+    assert result.exit_code == 1
+    out = result.output
+    unit1, unit2 = subs[0]["申报单位"], subs[1]["申报单位"]
+    assert f"专家「乙」，项目「001 {unit1}」，评审标准「创新性」：分数120超出范围（应为0至100）" in out
+    assert f"专家「乙」，项目「002 {unit2}」，评审标准「实效性」：缺少分数" in out
+    rows = by_number(tmp_path / "results.xlsx")  # written all the same
+    assert rows["001"]["专家数"] == 2 and rows["001"]["平均分"] == 82.5  # 甲 and 丙 only
+    assert rows["002"]["专家数"] == 2 and rows["002"]["平均分"] == 77.5
+    assert rows["003"]["专家数"] == 3 and rows["003"]["平均分"] == 85.0
+    detail = sheet_rows(tmp_path / "results.xlsx", "明细")[1]
+    bad = next(d for d in detail if d["编号"] == "001" and d["评审专家"] == "乙")
+    assert bad["针对性"] == 90 and bad["创新性"] is None and bad["计入"] == "不计（评分不全）"
+
+
+def test_a_file_that_is_not_a_score_sheet_is_named_and_the_others_count(run, tmp_path):
+    subs = roster_submissions(2)
+    good = expert_sheet(tmp_path, "甲", subs, {"001": 88, "002": 77})
+    result = run("scores", good, ROSTER, "--program", write_program(tmp_path), "--out", "results.xlsx")
+    assert result.exit_code == 1
+    assert "评分表「roster.xlsx」" in result.output and "不是专家评分表" in result.output
+    assert by_number(tmp_path / "results.xlsx")["001"]["平均分"] == 88
+
+
+def test_the_same_expert_twice_counts_once(run, tmp_path):
+    subs = roster_submissions(1)
+    first = expert_sheet(tmp_path, "甲", subs, {"001": 88})
+    (tmp_path / "copy").mkdir()
+    second = expert_sheet(tmp_path / "copy", "甲", subs, {"001": 60})
+    result = run("scores", first, second, "--program", write_program(tmp_path), "--out", "results.xlsx")
+    assert result.exit_code == 1 and "同一位专家" in result.output
+    row = by_number(tmp_path / "results.xlsx")["001"]
+    assert row["专家数"] == 1 and row["平均分"] == 88
+
+
+# --- ranks and grades ----------------------------------------------------------------------
+
+
+def test_ties_share_a_rank(run, tmp_path):
+    subs = roster_submissions(4)
+    sheets = [expert_sheet(tmp_path, "甲", subs, {"001": 90, "002": 85, "003": 85, "004": 70})]
+    program = write_program(tmp_path, funds={"分配方式": "定额", "资助名额": 4})
+    assert run("scores", *sheets, "--program", program, "--out", "r.xlsx").exit_code == 0
+    header, rows = sheet_rows(tmp_path / "r.xlsx", "结果")
+    assert [(r["编号"], r["排名"]) for r in rows] == [("001", 1), ("002", 2), ("003", 2), ("004", 4)]
+
+
+def test_grades_at_the_band_edges(run, tmp_path):
+    # seed 003 第十八条: 90（含）—100 优, 80（含）—90 良, 60（含）—80 中, below 60 差
+    scores = {"001": 90, "002": 89.99, "003": 80, "004": 79.99, "005": 60, "006": 59.99}
+    subs = roster_submissions(6)
+    program = write_program(tmp_path, funds={"分配方式": "定额", "资助名额": 6})
+    result = run("scores", expert_sheet(tmp_path, "甲", subs, scores), "--program", program, "--out", "r.xlsx")
+    assert result.exit_code == 0, result.output
+    rows = by_number(tmp_path / "r.xlsx")
+    assert {k: (rows[k]["平均分"], rows[k]["等级"]) for k in scores} == {
+        "001": (90, "优"), "002": (89.99, "良"), "003": (80, "良"),
+        "004": (79.99, "中"), "005": (60, "中"), "006": (59.99, "差")}
+
+
+# --- funding -------------------------------------------------------------------------------
+
+
+def test_largest_remainder_adds_up_exactly():
+    assert largest_remainder([1, 1, 1], 100) == [34, 33, 33]
+    assert largest_remainder([1] * 7, 1_000_000) == [142858] + [142857] * 6
+    assert largest_remainder([Decimal("2.5"), Decimal("7.5")], 3) == [1, 2]  # 0.75 / 2.25
+    assert largest_remainder([], 10) == []
+
+
+def test_factor_method_shares_add_up_exactly_to_the_sum_distributed(run, tmp_path):
+    averages = {"001": 95.55, "002": 91.37, "003": 88.8, "004": 85.01, "005": 77.77, "006": 73.33, "007": 66.66}
+    subs = roster_submissions(7)
+    # seed 003 第六条: share = score ÷ total score × (总额 − 定额补助) = … × 999,999
+    program = write_program(tmp_path, funds={"分配方式": "因素法", "总额": 1_000_000, "定额补助": 1,
+                                             "下限": 0, "上限": 1_000_000})
+    sheets = [expert_sheet(tmp_path, "甲", subs, averages)]
+    result = run("scores", *sheets, "--program", program, "--out", "r.xlsx")
+    assert result.exit_code == 0, result.output
+    rows = by_number(tmp_path / "r.xlsx", "名单")
+    assert len(rows) == 7 and all(r["是否资助"] == "是" for r in rows.values())
+    assert sum(r["资助金额"] for r in rows.values()) == 999_999
+    whole = sum(Decimal(str(v)) for v in averages.values())  # 578.49
+    for number, average in averages.items():
+        exact = Decimal(str(average)) / whole * 999_999
+        assert abs(rows[number]["资助金额"] - exact) < 1, number
+    # hand check: 95.55 / 578.49 × 999,999 = 165,171.65… → 165,171 or 165,172
+    assert rows["001"]["资助金额"] in (165_171, 165_172)
+
+
+def test_fixed_amount_for_the_top_n_with_proposed_amounts_from_the_roster(run, tmp_path):
+    subs = roster_submissions(4)
+    roster = tmp_path / "名单.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["申报单位", "负责人", "手机", "拟资助金额"])
+    book.active.append([subs[0]["申报单位"], "张一", "13800000001", 350000])
+    book.active.append([subs[1]["申报单位"], "张二", "13800000002", None])  # → 上限
+    book.active.append([subs[2]["申报单位"], "张三", "13800000003", 500000])  # not funded: never checked
+    book.save(roster)
+    sheets = [expert_sheet(tmp_path, "甲", subs, {"001": 95, "002": 90, "003": 80, "004": 70})]
+    program = write_program(tmp_path, funds={"分配方式": "定额", "资助名额": 2})
+    result = run("scores", *sheets, "--program", program, "--roster", roster, "--out", "r.xlsx")
+    assert result.exit_code == 0, result.output
+    listed = sheet_rows(tmp_path / "r.xlsx", "名单")[1]
+    assert [(r["编号"], r["负责人"], r["手机"], r["资助金额"]) for r in listed] == [
+        ("001", "张一", "13800000001", 350000), ("002", "张二", "13800000002", 400000)]
+    rows = by_number(tmp_path / "r.xlsx")
+    assert rows["003"]["是否资助"] == "否" and rows["003"]["资助金额"] is None
+
+
+def test_fixed_amount_out_of_bounds_is_a_problem(run, tmp_path):
+    subs = roster_submissions(1)
+    roster = tmp_path / "名单.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["申报单位", "拟资助金额"])
+    book.active.append([subs[0]["申报单位"], 450000])
+    book.save(roster)
+    result = run("scores", expert_sheet(tmp_path, "甲", subs, {"001": 95}), "--program", write_program(tmp_path),
+                 "--roster", roster, "--out", "r.xlsx")
+    assert result.exit_code == 1
+    assert "拟资助金额450000元不在经费下限300000至上限400000元之间" in result.output
+    assert by_number(tmp_path / "r.xlsx")["001"]["是否资助"] == "待定"
+
+
+def test_a_tie_across_the_quota_is_left_to_the_panel(run, tmp_path):
+    subs = roster_submissions(3)
+    sheets = [expert_sheet(tmp_path, "甲", subs, {"001": 95, "002": 90, "003": 90})]
+    result = run("scores", *sheets, "--program", write_program(tmp_path), "--out", "r.xlsx")  # 资助名额 2
+    assert result.exit_code == 1 and "第2名有2个项目并列" in result.output
+    rows = by_number(tmp_path / "r.xlsx")
+    assert [rows[k]["是否资助"] for k in ("001", "002", "003")] == ["是", "待定", "待定"]
+
+
+def test_fixed_amount_needs_a_quota(run, tmp_path):
+    subs = roster_submissions(1)
+    result = run("scores", expert_sheet(tmp_path, "甲", subs, {"001": 95}), "--program",
+                 write_program(tmp_path, funds={}), "--out", "r.xlsx")
+    assert result.exit_code == 2 and "资助名额" in result.output and "program.yaml" in result.output
+
+
+# --- the results feed kexie fill -----------------------------------------------------------
+
+
+def test_task_books_and_announcement_from_results_for_funded_rows_only(run, tmp_path):
+    subs = roster_submissions(4)
+    sheets = [expert_sheet(tmp_path, n, subs, {"001": 70 + d, "002": 90 + d, "003": 80 + d, "004": 60 + d})
+              for n, d in (("甲", 0), ("乙", 2), ("丙", 4))]
+    program = write_program(tmp_path)  # 定额, 资助名额 2
+    result = run("scores", *sheets, "--program", program, "--roster", ROSTER, "--out", "results.xlsx")
+    assert result.exit_code == 0, result.output
+    assert run("check", "任务书", "--data", "results.xlsx", "--program", program).exit_code == 0
+    result = run("fill", "任务书", "--data", "results.xlsx", "--program", program, "--out", "tb")
+    assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in (tmp_path / "tb").glob("*.docx"))
+    assert files == sorted(f"{subs[i]['申报单位']}-任务书.docx" for i in (1, 2))  # 002 and 003
+    text = docx_text(tmp_path / "tb" / f"{subs[1]['申报单位']}-任务书.docx")
+    assert "肆拾万元整" in text  # 上限 400,000
+    roster = {r["申报单位"]: r for r in sheet_rows(ROSTER, "名单")[1]}
+    assert roster[subs[1]["申报单位"]]["手机"] in text and roster[subs[1]["申报单位"]]["负责人"] in text
+    result = run("fill", "公示", "--data", "results.xlsx", "--program", program, "--out", "gs")
+    assert result.exit_code == 0, result.output
+    text = docx_text(tmp_path / "gs" / "公示.docx")
+    assert subs[1]["项目名称"] in text and subs[2]["项目名称"] in text and subs[0]["项目名称"] not in text
