@@ -19,7 +19,7 @@ from .errors import ProgramFileError
 # A type is one of: "str", "int", "number", "date", "str_list", a dict (a mapping with
 # these keys), or a one-element list holding a dict (a list of such mappings).
 # Keys ending in "?" are optional.
-_CRITERION = {"名称": "str", "权重": "number", "满分?": "number", "最低分?": "number", "说明?": "str"}
+_CRITERION = {"名称": "str", "权重": "number", "满分?": "number", "说明?": "str"}
 _CONTACT = {"单位?": "str", "姓名": "str", "电话": "str", "邮箱?": "str"}
 _PAYMENT = {"阶段": "str", "比例": "number"}
 _HOLIDAY_YEAR = {"休息日": "date_list", "调休上班?": "date_list"}
