@@ -1,0 +1,406 @@
+"""Read a scanned page into the page model: deskew, cells from the ruling lines, seals, OCR.
+
+``read_scan`` turns one RGB page image into a ``PageLayout`` (``source="ocr"``) whose words,
+cells and seals are in points (pixels × 72 / dpi) measured on the *deskewed* image, which is
+returned alongside so the caller can measure ink (``pipeline.marks.ink_in``) in the same frame.
+
+The steps follow FIELD-NOTES「Reading scans」:
+
+1. deskew from the table's horizontal rules (a fitted line per rule, so the angle is exact to a
+   few hundredths of a degree), falling back to a projection profile on pages without rules;
+2. cells from the ruling lines (morphology on horizontal and vertical strokes; the enclosed
+   white regions are the cells);
+3. seals by colour (``marks.find_seals``), then red ink painted out so the seal's characters
+   never enter a field;
+4. OCR with RapidOCR: text lines are detected on a reduced copy of the page, each line box is
+   cut where a vertical rule crosses it (so a ``Word`` never spans two cells), and each piece is
+   recognised from the full-resolution image.
+
+This module is the one place that touches the OCR engine.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Iterator
+
+import cv2
+import numpy as np
+
+from .errors import UnreadableDocument
+from .layout import Box, PageLayout, Word
+from .marks import find_seals, red_mask
+
+# Text lines are detected at this resolution: the detector's cost grows with the pixel count
+# and 10.5 pt print is still ~13 px high here (same words found as at 100–110 dpi on our forms). Recognition uses the full-resolution crops.
+DETECT_DPI = 90.0
+# Lines, cells and the angle are measured at no more than this resolution.
+RULES_DPI = 150.0
+# Largest tilt looked for (degrees).
+MAX_TILT = 5.0
+# Recognised text below this confidence is dropped.
+MIN_TEXT_SCORE = 0.5
+
+
+@dataclass
+class ScannedPage:
+    """One scanned page read: the layout, the deskewed image it was measured on, its dpi."""
+
+    layout: PageLayout
+    image: np.ndarray
+    dpi: float
+    angle: float = 0.0  # degrees the scan was turned to straighten it (counter-clockwise +)
+
+
+# --- the OCR engine ------------------------------------------------------------------------
+
+_engine = None
+_engine_lock = threading.Lock()
+
+
+def ocr_engine():
+    """The process's one RapidOCR engine, created on first use (models ship in the wheel)."""
+    global _engine
+    if _engine is None:
+        with _engine_lock:
+            if _engine is None:
+                from rapidocr import RapidOCR
+
+                _engine = RapidOCR(params={
+                    # Never shrink what we pass (RapidOCR PR #235 caps the longest side at 2000).
+                    "Global.max_side_len": 10000,
+                    "Global.log_level": "warning",
+                    "Global.text_score": MIN_TEXT_SCORE,
+                    # The page is deskewed first: no upside-down lines to classify.
+                    "Global.use_cls": False,
+                    # Recognition pads every crop to at least this width; the default 320 px
+                    # wastes most of the time on short labels such as 「姓名」.
+                    "Rec.rec_img_shape": [3, 48, 48],
+                    # Detect at the size we pass (the default enlarges a page's short side to 736 px).
+                    "Det.limit_type": "min",
+                    "Det.limit_side_len": 32,
+                })
+    return _engine
+
+
+# --- public API ----------------------------------------------------------------------------
+
+
+def page_images(pdf_path, dpi: float) -> Iterator[np.ndarray]:
+    """Render each page of a PDF as an RGB ``uint8`` array at ``dpi`` (pypdfium2)."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(str(pdf_path))
+    except (pdfium.PdfiumError, OSError) as exc:
+        raise UnreadableDocument(pdf_path, f"无法打开 PDF（{exc}）") from exc
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            try:
+                image = np.asarray(page.render(scale=dpi / 72.0).to_pil().convert("RGB"))
+            finally:
+                page.close()
+            yield image
+    finally:
+        document.close()
+
+
+def read_scan(image: np.ndarray, dpi: float, number: int) -> ScannedPage:
+    """Read one scanned page (RGB ``uint8``) into words, cells and seals in points."""
+    if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+        raise ValueError("read_scan expects an RGB uint8 image (height × width × 3)")
+    angle = estimate_skew(image, dpi)
+    straight = rotate(image, angle) if abs(angle) >= 0.02 else image
+    to_pt = 72.0 / dpi
+    height, width = straight.shape[:2]
+
+    seals = find_seals(straight, dpi)
+    gray = _without_red(straight)
+    horizontal, vertical, k = _rules(gray, dpi)
+    cells = _cells(horizontal, vertical, k, dpi)
+
+    # OCR input: red ink and ruling lines painted out, so neither the seal's characters nor a
+    # rule read as "1" / "|" end up in a field.
+    clean = gray.copy()
+    rules_full = cv2.resize(cv2.bitwise_or(horizontal, vertical), (width, height), interpolation=cv2.INTER_NEAREST)
+    grow = max(3, int(round(1.2 * dpi / 72)) | 1)
+    clean[cv2.dilate(rules_full, np.ones((grow, grow), np.uint8)) > 0] = 255
+    words = _ocr_words(clean, dpi, _vertical_rules(vertical, k))
+
+    layout = PageLayout(
+        number=number,
+        width=width * to_pt,
+        height=height * to_pt,
+        words=words,
+        cells=[Box(float(c.x0 * to_pt), float(c.top * to_pt), float(c.x1 * to_pt), float(c.bottom * to_pt))
+               for c in cells],
+        seals=seals,
+        source="ocr",
+    )
+    return ScannedPage(layout=layout, image=straight, dpi=dpi, angle=angle)
+
+
+# --- deskew --------------------------------------------------------------------------------
+
+
+def estimate_skew(image: np.ndarray, dpi: float) -> float:
+    """Tilt of the page in degrees; rotating by it (``rotate``) makes the rules level."""
+    gray = _without_red(image)
+    scale = min(1.0, 100.0 / dpi)
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
+    work_dpi = dpi * scale
+    ink = _binary(small)
+    angle = _skew_from_rules(ink, work_dpi)
+    if angle is None:
+        angle = _skew_from_profile(ink)
+    return angle
+
+
+def rotate(image: np.ndarray, angle: float) -> np.ndarray:
+    """Turn ``image`` counter-clockwise by ``angle`` degrees about its centre, same size, white fill."""
+    h, w = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2.0, h / 2.0), angle, 1.0)
+    fill = (255,) * (image.shape[2] if image.ndim == 3 else 1)
+    return cv2.warpAffine(image, matrix, (w, h), flags=cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=fill)
+
+
+def _skew_from_rules(ink: np.ndarray, dpi: float) -> float | None:
+    # A tilted rule still has horizontal runs of thickness / tan(tilt) pixels (≥ 40 px at 2°),
+    # so a short horizontal opening keeps the rules and drops the text.
+    n = max(5, int(12 * dpi / 72))
+    runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(runs, connectivity=8)
+    min_len = 100 * dpi / 72
+    angles, weights = [], []
+    for i in range(1, count):
+        x, y, w, h, _ = stats[i]
+        if w < min_len or h > w * np.tan(np.radians(MAX_TILT)) + 6:
+            continue
+        ys, xs = np.nonzero(labels[y:y + h, x:x + w] == i)
+        vx, vy, _, _ = cv2.fitLine(np.column_stack([xs, ys]).astype(np.float32), cv2.DIST_L2, 0, 0.01, 0.01).ravel()
+        if vx < 0:
+            vx, vy = -vx, -vy
+        angles.append(np.degrees(np.arctan2(vy, vx)))
+        weights.append(w)
+    if len(angles) < 2:
+        return None
+    order = np.argsort(angles)
+    angles, weights = np.asarray(angles)[order], np.asarray(weights, float)[order]
+    # Weighted median: one stray stroke (a signature's long underline) does not tip the page.
+    cumulative = np.cumsum(weights)
+    median = float(angles[np.searchsorted(cumulative, cumulative[-1] / 2)])
+    near = np.abs(angles - median) < 0.3
+    return float(np.average(angles[near], weights=weights[near]))
+
+
+def _skew_from_profile(ink: np.ndarray) -> float:
+    """Angle that makes the text lines' row profile sharpest (pages with no rules)."""
+    if cv2.countNonZero(ink) == 0:
+        return 0.0
+
+    def sharpness(a: float) -> float:
+        profile = rotate(ink, a).sum(axis=1, dtype=np.float64)
+        return float(np.var(profile))
+
+    best = max(np.arange(-MAX_TILT, MAX_TILT + 1e-9, 0.25), key=sharpness)
+    fine = max(np.arange(best - 0.25, best + 0.25 + 1e-9, 0.05), key=sharpness)
+    return float(fine)
+
+
+# --- rules and cells -----------------------------------------------------------------------
+
+
+def _without_red(image: np.ndarray) -> np.ndarray:
+    """Grey page with red ink painted paper-white (seals and red print are not rules or text)."""
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    red = red_mask(image)
+    if cv2.countNonZero(red):
+        # Anti-aliased seal edges are pinkish-grey: widen the mask a little.
+        red = cv2.dilate(red, np.ones((3, 3), np.uint8))
+        gray[red > 0] = int(np.percentile(gray, 90))
+    return gray
+
+
+def _binary(gray: np.ndarray) -> np.ndarray:
+    """Ink as 255 on 0, the threshold relative to the paper (grey scan backgrounds)."""
+    paper = float(np.percentile(gray, 90))
+    return ((gray < paper * 0.7) * 255).astype(np.uint8)
+
+
+def _rules(gray: np.ndarray, dpi: float):
+    """Horizontal and vertical rule masks at ``min(dpi, RULES_DPI)`` and the scale used."""
+    k = min(1.0, RULES_DPI / dpi)
+    small = cv2.resize(gray, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1 else gray
+    work = dpi * k
+    ink = _binary(small)
+    pt = work / 72.0
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (int(30 * pt), 1)))
+    # Vertical rules of a 24 pt row are ~24 pt; a printed character's stroke is at most ~15 pt.
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(16 * pt))))
+    # Bridge breaks in a rule (scanner dropouts; a seal's ring painted out where it crosses
+    # the rule) and let rules meet at the corners.
+    bridge = max(3, int(10 * pt))
+    horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1)))
+    vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
+    reach = max(3, int(2.5 * pt) | 1)
+    horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, 1)))
+    vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (1, reach)))
+    return horizontal, vertical, k
+
+
+def _cells(horizontal: np.ndarray, vertical: np.ndarray, k: float, dpi: float) -> list[Box]:
+    """Rectangular regions enclosed by rules, in full-resolution pixels, edges on the rules' centres."""
+    grid = cv2.bitwise_or(horizontal, vertical)
+    if cv2.countNonZero(grid) == 0:
+        return []
+    # The enclosed white region stops at the rule's edge; the cell (like pdfplumber's) at the
+    # rule's centre line, half a (widened) rule further out.
+    rows = horizontal.any(axis=1)
+    runs = _count_runs(rows)
+    half = max(0.5, int(rows.sum()) / max(1, runs) / 2.0)
+    h, w = grid.shape
+    min_side = 6.0 * dpi * k / 72.0  # cells smaller than 6 pt are rule crossings, not cells
+    count, _, stats, _ = cv2.connectedComponentsWithStats(cv2.bitwise_not(grid), connectivity=4)
+    cells: list[Box] = []
+    for i in range(1, count):
+        x, y, bw, bh, area = stats[i]
+        if x == 0 or y == 0 or x + bw >= w or y + bh >= h:
+            continue  # the page around the table
+        if bw < min_side or bh < min_side or bw * bh > 0.8 * w * h or area < 0.6 * bw * bh:
+            continue
+        cells.append(Box((x - half) / k, (y - half) / k, (x + bw - 1 + half) / k, (y + bh - 1 + half) / k))
+    cells.sort(key=lambda c: (round(c.top), c.x0))
+    return cells
+
+
+def _count_runs(flags: np.ndarray) -> int:
+    flags = flags.astype(np.int8)
+    return int(np.count_nonzero(np.diff(np.concatenate([[0], flags])) == 1))
+
+
+def _vertical_rules(vertical: np.ndarray, k: float) -> list[tuple[float, float, float]]:
+    """Vertical rules as (x, top, bottom) in full-resolution pixels."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
+    return [((x + w / 2.0) / k, y / k, (y + h) / k) for x, y, w, h, _ in stats[1:]]
+
+
+# --- OCR -----------------------------------------------------------------------------------
+
+
+def _ocr_words(clean: np.ndarray, dpi: float, rules: list[tuple[float, float, float]]) -> list[Word]:
+    engine = ocr_engine()
+    scale = min(1.0, DETECT_DPI / dpi)
+    small = cv2.resize(clean, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else clean
+    with _engine_lock:
+        detected = engine(cv2.cvtColor(small, cv2.COLOR_GRAY2RGB), use_det=True, use_cls=False, use_rec=False)
+    boxes = getattr(detected, "boxes", None)
+    if boxes is None or len(boxes) == 0:
+        return []
+    height, width = clean.shape
+    ink = clean < float(np.percentile(clean, 90)) * 0.7
+    pad = max(2, int(round(1.5 * dpi / 72)))
+    to_pt = 72.0 / dpi
+    pieces: list[tuple[int, int, int, int]] = []
+    for quad in boxes:
+        quad = np.asarray(quad, dtype=np.float64) / scale
+        x0, y0 = max(0, int(quad[:, 0].min())), max(0, int(quad[:, 1].min()))
+        x1, y1 = min(width, int(np.ceil(quad[:, 0].max()))), min(height, int(np.ceil(quad[:, 1].max())))
+        if x1 - x0 < 3 or y1 - y0 < 3:
+            continue
+        # A detected line may run across a vertical rule (label and value side by side):
+        # cut it there, so every Word lies inside one cell.
+        middle = (y0 + y1) / 2.0
+        cuts = sorted(x for x, top, bottom in rules if x0 < x < x1 and top <= middle <= bottom)
+        edges = [x0] + [int(round(c)) for c in cuts] + [x1]
+        for a, b in zip(edges, edges[1:]):
+            pieces.extend(_lines_in(ink, a, y0, b, y1, dpi))
+    crops = [clean[max(0, y0 - pad):min(height, y1 + pad), max(0, x0 - pad):min(width, x1 + pad)]
+             for x0, y0, x1, y1 in pieces]
+    found = []
+    for (x0, y0, x1, y1), (text, score) in zip(pieces, _recognise(engine, crops)):
+        if text and score >= MIN_TEXT_SCORE:
+            found.append((score, Word(float(x0 * to_pt), float(y0 * to_pt), float(x1 * to_pt), float(y1 * to_pt), text=text)))
+    # Overlapping detections of one line (cut from two neighbouring boxes) count once.
+    words: list[Word] = []
+    for score, word in sorted(found, key=lambda f: -f[0]):
+        if all(word.intersection(w) < 0.6 * min(word.area, w.area) for w in words):
+            words.append(word)
+    return _reading_order(words)
+
+
+def _lines_in(ink: np.ndarray, x0: int, y0: int, x1: int, y1: int, dpi: float):
+    """The text lines inside a piece of a detected box, each trimmed to its ink.
+
+    At the detection resolution two short lines stacked in a narrow label cell
+    (「试点/单位/改革/工作」) can come back as one box; blank rows separate them again. A run
+    shorter than 6 pt is part of a character (the strokes of 二, 三), not a line of its own.
+    """
+    region = ink[y0:y1, x0:x1]
+    if region.sum() < 6:
+        return []
+    rows = region.any(axis=1)
+    runs, start = [], None
+    for i, filled in enumerate(np.append(rows, False)):
+        if filled and start is None:
+            start = i
+        elif not filled and start is not None:
+            runs.append([start, i])
+            start = None
+    min_line = 6.0 * dpi / 72
+    # A sliver at the box's edge is the neighbouring line's ascenders or descenders.
+    runs = [r for r in runs if r[1] - r[0] >= min_line or 0 < r[0] and r[1] < len(rows)] or runs
+    if len(runs) > 1 and not all(b - a >= min_line for a, b in runs):
+        runs = [[runs[0][0], runs[-1][1]]]
+    pieces = []
+    for top, bottom in runs:
+        cols = np.nonzero(region[top:bottom].any(axis=0))[0]
+        if len(cols) and region[top:bottom].sum() >= 6:
+            pieces.append((x0 + int(cols[0]), y0 + top, x0 + int(cols[-1]) + 1, y0 + bottom))
+    return pieces
+
+
+def _recognise(engine, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+    """Text and confidence of each crop, recognised in one batch."""
+    if not crops:
+        return []
+    images = [cv2.cvtColor(c, cv2.COLOR_GRAY2RGB) for c in crops]
+    with _engine_lock:
+        recognizer = getattr(engine, "text_rec", None)
+        if recognizer is None:
+            # The first recognition loads the model; later pages batch through it directly.
+            first = engine(images[0], use_det=False, use_cls=False, use_rec=True)
+            recognizer = getattr(engine, "text_rec", None)
+            if recognizer is None:  # a future RapidOCR without the attribute: one crop at a time
+                return [_first_text(first)] + [
+                    _first_text(engine(im, use_det=False, use_cls=False, use_rec=True)) for im in images[1:]]
+        from rapidocr.ch_ppocr_rec import TextRecInput
+
+        # The recogniser sorts crops by width and pads each batch of six to its widest crop.
+        result = recognizer(TextRecInput(img=images))
+    return [(str(t).strip(), float(s)) for t, s in zip(result.txts, result.scores)]
+
+
+def _first_text(result) -> tuple[str, float]:
+    txts = getattr(result, "txts", None)
+    if not txts:
+        return "", 0.0
+    return str(txts[0]).strip(), float(result.scores[0])
+
+
+def _reading_order(words: list[Word]) -> list[Word]:
+    """Top to bottom by line (words whose middles are within half a line height), then left to right."""
+    words = sorted(words, key=lambda w: (w.top + w.bottom) / 2)
+    lines: list[list[Word]] = []
+    for word in words:
+        middle = (word.top + word.bottom) / 2
+        if lines:
+            last = lines[-1]
+            ref = sum((w.top + w.bottom) / 2 for w in last) / len(last)
+            if abs(middle - ref) < 0.5 * min(word.height, last[0].height):
+                last.append(word)
+                continue
+        lines.append([word])
+    return [w for line in lines for w in sorted(line, key=lambda w: w.x0)]

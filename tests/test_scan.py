@@ -1,0 +1,321 @@
+"""Scans read back: deskew, cells, OCR, seals and ink on real renders of our own 申报书.
+
+The module fills the 申报书 template once (LibreOffice), rasterises its 基本情况 page, stamps a
+red seal over the 申报单位意见 box, signs it with a blue scribble, tilts the page by 1.5°, adds
+noise and a grey background and JPEG-compresses it — then reads it with ``pipeline.scan``.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pdfplumber
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from pipeline.layout import Box
+from pipeline.marks import find_seals, ink_boxes, ink_in
+from pipeline.scan import estimate_skew, page_images, read_scan
+
+CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+PAGE = 3  # 一、基本情况: the table with the fields, the two 意见 boxes and their seals
+
+DATA = """\
+试点单位: 杭州市余杭区科学技术协会
+申报单位: 浙江省科学技术协会
+填报年月: 2025年3月
+试点起止日期: 2025年4月至2026年12月
+申报单位负责人:
+  姓名: 王建国
+  手机: "13805711234"
+  电子邮箱: wjg@zast.cn
+  通讯地址: 杭州市西湖区曙光路128号
+  邮编: "310007"
+  传真: 0571-85171234
+  办公电话: 0571-85175678
+试点单位负责人:
+  姓名: 李晓梅
+  手机: "13957106789"
+  电子邮箱: lxm@yhkx.cn
+  通讯地址: 杭州市余杭区临平大道1号
+  邮编: "311100"
+  传真: 0571-86221234
+  办公电话: 0571-86225678
+申报单位意见:
+  内容: 同意推荐
+  日期: 2025年3月20日
+试点单位意见:
+  内容: 同意申报
+  日期: 2025年3月18日
+申报单位推荐理由: 余杭区科协组织健全。
+试点单位概况: 余杭区科协下设学会12个。
+改革工作目前进展情况: 已完成科协组织体系建设。
+改革工作亮点与主要成效: 建立科技志愿服务队伍。
+试点内容: 探索科协组织建设新模式。
+工作计划: 分三个阶段推进。
+预期成果: 形成可复制经验。
+试点成果宣传计划: 通过媒体宣传。
+试点工作负责人: []
+主要参与团队: []
+"""
+
+SEAL_CENTRE = (430.0, 548.0)  # over 「（单位公章）」 and the date of the 申报单位意见 box
+SIGNATURE = Box(250.0, 503.0, 320.0, 526.0)  # after 「申报单位负责人（签章）：」
+TILT = 1.5
+
+
+# --- making scans ----------------------------------------------------------------------------
+
+
+def draw_seal(image: np.ndarray, dpi: float, cx: float, cy: float, diameter: float = 115.0,
+              text: str = "浙江省科学技术协会") -> np.ndarray:
+    """Stamp a red round seal (ring, star, arc text) centred at (cx, cy) points; ink multiplies."""
+    k = dpi / 72
+    layer = Image.new("L", (image.shape[1], image.shape[0]), 0)
+    draw = ImageDraw.Draw(layer)
+    r, x, y = diameter / 2 * k, cx * k, cy * k
+    draw.ellipse([x - r, y - r, x + r, y + r], outline=255, width=max(2, int(3 * k)))
+    star = []
+    for i in range(10):
+        a = -math.pi / 2 + i * math.pi / 5
+        rr = r * 0.28 if i % 2 == 0 else r * 0.11
+        star.append((x + rr * math.cos(a), y + rr * math.sin(a)))
+    draw.polygon(star, fill=255)
+    font = ImageFont.truetype(CJK_FONT, int(14 * k))
+    for i, ch in enumerate(text):
+        a = math.radians(-150 + 120 * i / (len(text) - 1))
+        glyph = Image.new("L", (int(20 * k), int(20 * k)), 0)
+        ImageDraw.Draw(glyph).text((int(3 * k), 0), ch, font=font, fill=255)
+        glyph = glyph.rotate(-math.degrees(a) - 90, expand=True)
+        gx, gy = x + r * 0.72 * math.cos(a), y + r * 0.72 * math.sin(a)
+        layer.paste(glyph, (int(gx - glyph.width / 2), int(gy - glyph.height / 2)), glyph)
+    alpha = np.asarray(layer, dtype=np.float32)[..., None] / 255 * 0.85
+    ink = np.array([215, 35, 45], dtype=np.float32) / 255
+    out = image.astype(np.float32) * (1 - alpha + alpha * ink)  # seal ink over toner stays dark
+    return out.clip(0, 255).astype(np.uint8)
+
+
+def draw_scribble(image: np.ndarray, dpi: float, box: Box, colour=(25, 45, 165), seed: int = 1) -> np.ndarray:
+    """A ballpoint signature: a wavy polyline filling ``box``."""
+    k = dpi / 72
+    rng = np.random.default_rng(seed)
+    pil = Image.fromarray(image)
+    n = 26
+    xs = np.linspace(box.x0 + 2, box.x1 - 2, n) + rng.normal(0, 1.5, n)
+    ys = (box.top + box.bottom) / 2 + box.height / 2.4 * np.sin(np.linspace(0, 8 * math.pi, n))
+    ImageDraw.Draw(pil).line([(a * k, b * k) for a, b in zip(xs, ys)], fill=colour, width=max(2, int(1.3 * k)))
+    return np.asarray(pil)
+
+
+def draw_text(image: np.ndarray, dpi: float, x: float, y: float, text: str, size: float,
+              colour=(200, 20, 30)) -> np.ndarray:
+    pil = Image.fromarray(image)
+    ImageDraw.Draw(pil).text((x * dpi / 72, y * dpi / 72), text, fill=colour,
+                             font=ImageFont.truetype(CJK_FONT, int(size * dpi / 72)))
+    return np.asarray(pil)
+
+
+def scan_like(image: np.ndarray, angle: float = TILT, seed: int = 0, quality: int = 70) -> np.ndarray:
+    """Tilt (counter-clockwise, degrees), grey the paper, add noise, JPEG-compress."""
+    rng = np.random.default_rng(seed)
+    tilted = Image.fromarray(image).rotate(angle, resample=Image.BICUBIC, fillcolor=(255, 255, 255))
+    a = np.asarray(tilted).astype(np.float32) * 0.9 + 12
+    a += rng.normal(0, 6, a.shape)
+    buf = io.BytesIO()
+    Image.fromarray(a.clip(0, 255).astype(np.uint8)).save(buf, "JPEG", quality=quality)
+    return np.asarray(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"))
+
+
+def fill_application(out_dir: Path) -> Path:
+    """Fill the 申报书 with DATA through the kexie CLI and return the PDF."""
+    if shutil.which("soffice") is None and shutil.which("libreoffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    data = out_dir / "data.yaml"
+    data.write_text(DATA, encoding="utf-8")
+    kexie = Path(sys.executable).with_name("kexie")
+    subprocess.run([str(kexie), "fill", "申报书", "--data", str(data), "--out", str(out_dir), "--pdf"],
+                   check=True, capture_output=True, cwd=Path(__file__).resolve().parents[1])
+    return next(out_dir.glob("*.pdf"))
+
+
+def render_page(pdf: Path, dpi: float, number: int = PAGE) -> np.ndarray:
+    for index, image in enumerate(page_images(pdf, dpi), start=1):
+        if index == number:
+            return image
+    raise AssertionError(f"page {number} missing")
+
+
+# --- fixtures ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def filled_pdf(tmp_path_factory) -> Path:
+    return fill_application(tmp_path_factory.mktemp("scan"))
+
+
+@pytest.fixture(scope="module")
+def text_page(filled_pdf):
+    """The page as pdfplumber reads the text PDF: (cells, words)."""
+    with pdfplumber.open(filled_pdf) as pdf:
+        page = pdf.pages[PAGE - 1]
+        cells = [Box(*c) for table in page.find_tables() for c in table.cells]
+        words = page.extract_words()
+    return cells, words
+
+
+@pytest.fixture(scope="module")
+def originals(filled_pdf):
+    return {dpi: render_page(filled_pdf, dpi) for dpi in (150, 300)}
+
+
+@pytest.fixture(scope="module")
+def scans(originals):
+    """dpi → ScannedPage of the sealed, signed, tilted, noisy JPEG scan."""
+    result = {}
+    for dpi, image in originals.items():
+        image = draw_seal(image, dpi, *SEAL_CENTRE)
+        image = draw_scribble(image, dpi, SIGNATURE)
+        result[dpi] = read_scan(scan_like(image), dpi, PAGE)
+    return result
+
+
+# --- tests ---------------------------------------------------------------------------------------
+
+
+def _rule_row(image: np.ndarray, dpi: float, x_pt: float, near_pt: float) -> float:
+    """Row (points) of the darkest horizontal rule in a column strip around ``near_pt``."""
+    k = dpi / 72
+    gray = image[:, int(x_pt * k) - 2:int(x_pt * k) + 3].mean(axis=(1, 2))
+    lo, hi = int((near_pt - 5) * k), int((near_pt + 5) * k)
+    return (lo + int(np.argmin(gray[lo:hi]))) / k
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_deskew_levels_the_table_rules(scans, text_page, dpi):
+    page = scans[dpi]
+    assert page.angle == pytest.approx(-TILT, abs=0.2)
+    cells, _ = text_page
+    top = min(c.top for c in cells)
+    left, right = 200.0, 500.0  # clear of the 「一、基本情况」 heading above the table
+    # Measured independently of the deskewer: the table's top rule at two far-apart columns.
+    dy = _rule_row(page.image, dpi, right, top) - _rule_row(page.image, dpi, left, top)
+    assert abs(math.degrees(math.atan2(dy, right - left))) < 0.2
+    assert abs(estimate_skew(page.image, dpi)) < 0.2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_cells_match_the_text_pdf(scans, text_page, dpi):
+    expected, _ = text_page
+    found = scans[dpi].layout.cells
+    assert len(expected) >= 30
+    missing = [c.as_list() for c in expected
+               if not any(max(abs(c.x0 - f.x0), abs(c.top - f.top), abs(c.x1 - f.x1), abs(c.bottom - f.bottom)) < 3
+                          for f in found)]
+    assert missing == []
+    # Both 意见 boxes (the seal's boxes) are cells of their own, the seal's one included.
+    big = [f for f in found if f.height > 100]
+    assert len(big) == 2
+    assert scans[dpi].layout.width == pytest.approx(595.3, abs=1)
+
+
+def _text_in_cell(words, cell: Box) -> str:
+    return "".join(w.text for w in words if cell.contains_point((w.x0 + w.x1) / 2, (w.top + w.bottom) / 2))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dpi", [150, 300])
+@pytest.mark.parametrize("value", ["13805711234", "13957106789", "杭州市余杭区科学技术协会", "wjg@zast.cn",
+                                   "0571-85175678", "王建国", "310007"])
+def test_ocr_reads_field_values_from_their_cell(scans, text_page, dpi, value):
+    cells, words = text_page
+    where = next(w for w in words if w["text"] == value)
+    cell = next(c for c in cells if c.contains_point((where["x0"] + where["x1"]) / 2,
+                                                     (where["top"] + where["bottom"]) / 2))
+    layout = scans[dpi].layout
+    assert layout.source == "ocr"
+    assert _text_in_cell(layout.words, cell) == value
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_words_never_span_two_cells(scans, dpi):
+    layout = scans[dpi].layout
+    for word in layout.words:
+        holders = [c for c in layout.cells if c.intersection(word) > 0.2 * word.area]
+        assert len(holders) <= 1, (word.text, [c.as_list() for c in holders])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_seal_is_found_where_it_was_stamped_and_kept_out_of_the_text(scans, dpi):
+    seals = scans[dpi].layout.seals
+    assert len(seals) == 1
+    seal = seals[0]
+    assert seal.kind == "seal" and seal.score > 0.7
+    assert math.hypot((seal.x0 + seal.x1) / 2 - SEAL_CENTRE[0], (seal.top + seal.bottom) / 2 - SEAL_CENTRE[1]) < 10
+    assert 100 < seal.width < 130
+    text = "".join(w.text for w in scans[dpi].layout.words)
+    assert "科学技术协会" not in text.replace("杭州市余杭区科学技术协会", "")
+
+
+def test_no_seal_without_one_nor_on_red_print(originals):
+    dpi = 150
+    image = originals[dpi]
+    assert find_seals(image, dpi) == []
+    # Red print that is not a seal: a red title, a red rule under a 文号, small red handwriting.
+    red = draw_text(image, dpi, 90, 40, "关于开展地方科协深化改革工作试点申报的通知", 20)
+    red = np.array(red)
+    k = dpi / 72
+    red[int(95 * k):int(97 * k), int(80 * k):int(520 * k)] = (210, 25, 35)
+    red = draw_text(red, dpi, 400, 760, "已阅 同意", 12)
+    red = draw_scribble(red, dpi, Box(420, 780, 480, 800), colour=(200, 30, 40))
+    assert find_seals(scan_like(red, angle=-0.8), dpi) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_ink_tells_a_signature_from_an_empty_area(scans, dpi):
+    page = scans[dpi]
+    assert ink_in(page.image, dpi, SIGNATURE) > 0.03
+    blobs = ink_boxes(page.image, dpi, SIGNATURE)
+    assert blobs and max(b.width for b in blobs) > 40
+    # The 试点单位 signer did not sign: its row holds only the printed label, passed as ignore.
+    label = next(w for w in page.layout.words if w.text.startswith("试点单位负责人（签章"))
+    row = Box(label.x0 - 4, label.top - 6, label.x1 + 70, label.bottom + 6)
+    assert ink_in(page.image, dpi, row, ignore=[label]) < 0.002
+    # The seal's ring and arc text at its top, clear of any print, are red: not ink.
+    seal = page.layout.seals[0]
+    middle = (seal.x0 + seal.x1) / 2
+    assert ink_in(page.image, dpi, Box(middle - 30, seal.top, middle + 30, seal.top + 17)) < 0.002
+
+
+def test_ink_sees_a_lone_slash_in_an_empty_cell(originals):
+    dpi = 150
+    image = np.array(originals[dpi])
+    cell = Box(250, 692, 320, 716)  # the blank row right of 「试点单位负责人（签章）：」
+    empty = ink_in(image, dpi, cell)
+    k = dpi / 72
+    pil = Image.fromarray(image)
+    ImageDraw.Draw(pil).line([(280 * k, 712 * k), (288 * k, 696 * k)], fill=(20, 20, 20), width=max(2, int(k)))
+    slashed = ink_in(np.asarray(pil), dpi, cell)
+    assert empty == 0.0
+    assert slashed > 0.003
+    assert len(ink_boxes(np.asarray(pil), dpi, cell)) == 1
+
+
+@pytest.mark.slow
+def test_stacked_labels_in_a_narrow_cell_are_read_line_by_line(filled_pdf):
+    # Page 5: the label 「试点单位改革工作目前进展情况」 is wrapped two characters a line in a
+    # narrow cell; the detector may return neighbouring short lines as one box.
+    dpi = 200
+    page = read_scan(scan_like(render_page(filled_pdf, dpi, 5), angle=-1.0), dpi, 5)
+    column = [w.text for w in page.layout.words if w.x1 < 120 and w.top < 400]
+    assert "".join(column) == "试点单位改革工作目前进展情况"
