@@ -1,0 +1,80 @@
+"""kexie packet: one review packet (PDF) and one score sheet per expert."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .. import packet as packets
+from ..program import load_program
+from .common import progress_bar, program_option, reports_errors
+
+
+@click.command()
+@click.argument("submissions", nargs=-1, required=True, type=click.Path())
+@click.option("--experts", "experts_path", required=True, type=click.Path(dir_okay=False),
+              help="专家名单（.xlsx 等），列：姓名、单位、组别，可选「回避单位」（多个用、或；分隔）。")
+@program_option
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="输出目录：每位专家一份「组别-姓名.pdf」和评分表「组别-姓名.xlsx」，"
+                   "另有 assignment.xlsx 和 manifest.json。")
+@click.option("--blind", is_flag=True,
+              help="匿名评审：去除申报单位、试点单位、负责人及团队成员的姓名和联系方式（页面转为图片）。")
+@click.option("--include-incomplete", is_flag=True,
+              help="验证报告中形式审查未通过（incomplete）的材料也纳入评审包。")
+@click.option("--form", "form_name", default="申报书", show_default=True,
+              help="给出 PDF 时读取字段所用的表单定义。")
+@click.option("--date", "today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="封面上的发放日期（如 2026-07-10），默认为当天。")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+              help="读取 PDF 字段、生成匿名副本的并行进程数（默认按 CPU 核数）。")
+@reports_errors
+def packet(submissions, experts_path, program_path, out_dir, blind, include_incomplete, form_name,
+           today, jobs):
+    """为每位评审专家生成评审包：SUBMISSIONS 为验证报告（.json，只取 complete 的材料），
+    或申报书 PDF 文件与目录（逐份读取字段，全部纳入）。
+
+    每份材料分到一个评审组（材料写明组别的按组别，否则按页数均衡分配），由该组专家评审；
+    专家本人单位或回避单位是申报单位或试点单位的，不分发给该专家（分配表写明回避原因）。
+
+    全部成功退出码为 0；有材料无法读取而未纳入（逐一列出）为 1；专家名单等用法错误为 2。
+
+    \b
+    示例：
+      kexie packet 验证报告.json --experts 专家.xlsx --program samples/program.yaml --out 评审包
+      kexie packet 收到的申报书/ --experts 专家.xlsx --program samples/program.yaml --out 评审包 --blind
+    """
+    program = load_program(program_path) if program_path else None
+    workers = jobs or (os.cpu_count() or 1)
+    experts = packets.load_experts(experts_path)
+    items = packets.load_submissions(submissions, form=form_name, include_incomplete=include_incomplete,
+                                     workers=workers)
+    with progress_bar(len(items), "准备申报材料") as bar:
+        packets.prepare(items, blind=blind, workers=workers, progress=bar.update)
+    plan = packets.assign(items, experts)
+    with progress_bar(len(experts), "生成评审包") as bar:
+        result = packets.write_packets(plan, items, out_dir, program=program or {}, blind=blind,
+                                       today=today.date() if today else _today(),
+                                       inputs={"experts": experts_path, "program": program_path},
+                                       progress=bar.update)
+    for item in result.excluded:
+        colour = "red" if item.failed else "yellow"
+        click.secho(f"未纳入：{item.code} {item.file}：{item.reason}", fg=colour, err=True)
+    for item in result.unreviewed:
+        click.secho(f"无人评审：{item.code} {item.file}：「{item.group}」组的专家均须回避，"
+                    "请调整组别或增补专家", fg="red", err=True)
+    for error in result.errors:
+        click.secho(f"失败：{error.message}", fg="red", err=True)
+    reviewed = sum(1 for s in items if not s.reason)
+    click.echo(f"评审包：{len(result.packets)} 位专家，纳入材料 {reviewed} 份，未纳入 {len(result.excluded)} 份"
+               f"{'（匿名评审）' if blind else ''}。输出目录：{Path(out_dir)}")
+    sys.exit(0 if result.ok else 1)
+
+
+def _today():
+    import datetime
+
+    return datetime.date.today()
