@@ -5,8 +5,13 @@ from __future__ import annotations
 import click
 
 from .. import __version__
+from .announce import announce
 from .check import check
+from .extract import extract
 from .fill import fill
+from .packet import packet
+from .scores import scores
+from .workdays import workdays
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -23,3 +28,8 @@ def main():
 
 main.add_command(fill)
 main.add_command(check)
+main.add_command(extract)
+main.add_command(scores)
+main.add_command(announce)
+main.add_command(workdays)
+main.add_command(packet)

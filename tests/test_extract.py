@@ -1,0 +1,287 @@
+"""kexie extract through the real CLI on 申报书 PDFs rendered from our own template."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+
+import openpyxl
+import pikepdf
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from conftest import PROGRAM
+
+from pipeline.cli import main
+from pipeline.extract import fold_whitespace, norm
+from pipeline.forms import load_form, parse_form
+from pipeline.errors import FormDefinitionError
+
+pytestmark = pytest.mark.slow
+
+LONG_PARAGRAPH = (
+    "围绕“三长制”扩面增效，推动医院院长、学校校长、农技站站长进入乡镇（街道）科协班子，"
+    "建设线上线下联动的“网上科协”，健全联系服务科技工作者的长效机制，2025年新建科普服务站30个。"
+)
+
+
+def person(i: int, unit: str) -> dict:
+    return {"姓名": f"测试{'甲乙丙丁戊己庚辛壬癸子丑'[i]}{i}", "性别": "男" if i % 2 else "女",
+            "出生年月": f"19{70 + i}.0{1 + i % 9}", "单位": unit, "职务职称": "部长/高级工程师" if i % 3 else "科员"}
+
+
+def contact(name, phone, email, address, postcode, fax, office) -> dict:
+    return {"姓名": name, "手机": phone, "电子邮箱": email, "通讯地址": address, "邮编": postcode,
+            "传真": fax, "办公电话": office}
+
+
+#: three applicants: an ordinary one, one with "/" and blanks, one whose answers run over pages
+RECORDS = [
+    {
+        "试点单位": "杭州市科学技术协会", "申报单位": "浙江省科学技术协会", "填报年月": "2026年6月",
+        "试点起止日期": "2026年7月至2027年6月",
+        "申报单位负责人": contact("张三", "13800138000", "zhangsan@zast.org.cn",
+                               "浙江省杭州市西湖区曙光路100号", "310007", "0571-85000001", "0571-85000000"),
+        "试点单位负责人": contact("欧阳明", "13900139000", "lisi@hzkx.org", "杭州市上城区解放路1号",
+                               "310002", "0571-87000001", "0571-87000000"),
+        "申报单位意见": {"内容": "同意推荐。申报书所填内容真实准确。", "日期": "2026年6月5日"},
+        "试点单位意见": {"内容": "同意申报，保证按期完成试点任务。", "日期": "2026年6月3日"},
+        "申报单位推荐理由": "杭州市科协在基层组织建设方面基础扎实，改革意愿强烈，具备开展试点的条件和能力，同意推荐。",
+        "试点单位概况": "杭州市科协成立于1958年，下设学会部、科普部等部门。",
+        "改革工作目前进展情况": "一是建立了“科创中国”市级服务站。\n二是完成了基层科协组织全覆盖，覆盖全部镇街和主要园区，"
+                          "累计发展会员超过三万人，较上年增长百分之二十以上。",
+        "改革工作亮点与主要成效": "亮点突出，成效明显。",
+        "试点内容": "推动学会治理改革。",
+        "工作计划": "2026年7月启动，2027年6月结项。",
+        "预期成果": "形成可复制经验。",
+        "试点成果宣传计划": "通过媒体宣传。",
+        "试点工作负责人": [person(0, "杭州市科协"), person(1, "杭州市科协学会部")],
+        "主要参与团队": [person(2, "杭州市科协")],
+    },
+    {
+        "试点单位": "苏州市科学技术协会", "申报单位": "江苏省科学技术协会", "填报年月": "2026年6月",
+        "试点起止日期": "2026年7月至2027年6月",
+        "申报单位负责人": contact("王芳", "13700137000", "wf@jsast.cn", "南京市鼓楼区北京西路2号",
+                               "210008", "/", ""),
+        "试点单位负责人": contact("司马光", "13600136000", "", "/", "215004", "", "0512-65000000"),
+        "申报单位意见": {"内容": "同意推荐。", "日期": ""},
+        "试点单位意见": {"内容": "", "日期": ""},
+        "申报单位推荐理由": "/",
+        "试点单位概况": "苏州市科协。",
+        "改革工作目前进展情况": "/",
+        "改革工作亮点与主要成效": "",
+        "试点内容": "/",
+        "工作计划": "",
+        "预期成果": "/",
+        "试点成果宣传计划": "",
+        "试点工作负责人": [person(3, "苏州市科协")],
+        "主要参与团队": [],
+    },
+    {
+        "试点单位": "鄂尔多斯市科学技术协会", "申报单位": "内蒙古自治区科学技术协会", "填报年月": "2026年6月",
+        "试点起止日期": "2026年7月至2028年6月",
+        "申报单位负责人": contact("乌兰", "13500135000", "wulan@nmgkx.org.cn",
+                               "内蒙古自治区呼和浩特市新城区新华大街63号院科协大楼", "010055", "", "0471-6600000"),
+        "试点单位负责人": contact("巴特尔", "13400134000", "bte@ordoskx.cn", "鄂尔多斯市康巴什区市府大楼",
+                               "017010", "", "0477-8500000"),
+        "申报单位意见": {"内容": "同意推荐。" + LONG_PARAGRAPH, "日期": "2026年6月8日"},
+        "试点单位意见": {"内容": "同意。", "日期": "2026年6月6日"},
+        "申报单位推荐理由": "\n".join([LONG_PARAGRAPH * 3] * 3),
+        "试点单位概况": "\n".join([LONG_PARAGRAPH * 2] * 4),
+        "改革工作目前进展情况": LONG_PARAGRAPH * 4,
+        "改革工作亮点与主要成效": LONG_PARAGRAPH,
+        "试点内容": "\n".join([LONG_PARAGRAPH * 3] * 6),
+        "工作计划": "\n".join([LONG_PARAGRAPH * 2] * 8),
+        "预期成果": LONG_PARAGRAPH * 2,
+        "试点成果宣传计划": LONG_PARAGRAPH,
+        # more rows than the 8 printed ones, so the team table runs on to the next page
+        "试点工作负责人": [person(i, "鄂尔多斯市科学技术协会") for i in range(3)],
+        "主要参与团队": [person(i, "鄂尔多斯市科学技术协会科普部") for i in range(12)],
+    },
+]
+
+PROMPTS = ["申报单位意见（包括是否同意推荐，申报书所填内容是否准确等）：", "（包括是否同意推荐",
+           "（含目的、意义、内容，当前工作基础等。）", "（可另加页）", "1. 工作计划", "2．预期成果",
+           "申报单位负责人（签章）：", "试点单位负责人（签章）：", "（单位公章）", "年 月 日", "申报单位推荐理由"]
+
+FORM = load_form("申报书")
+ROW_KEYS = set(FORM.row_keys)
+MARK_KEYS = set(FORM.mark_keys)
+
+
+def expected_fields(record: dict) -> dict:
+    """The extraction keys of a fill record (意见.内容 → 意见; marks are absent on our rendering)."""
+    fields = {}
+    for key in FORM.keys:
+        if key in MARK_KEYS:
+            fields[key] = False
+        elif key in ROW_KEYS:
+            fields[key] = record[key]
+        elif key.endswith(".日期"):
+            fields[key] = record[key.split(".")[0]]["日期"]
+        elif key in ("申报单位意见", "试点单位意见"):
+            fields[key] = record[key]["内容"]
+        elif "." in key:
+            group, name = key.split(".")
+            fields[key] = record[group][name]
+        else:
+            fields[key] = record[key]
+    return fields
+
+
+def invoke(*args):
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return result
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """The three applicants as PDFs (one LibreOffice run), the 通知 PDF, and damaged variants."""
+    root = tmp_path_factory.mktemp("extract")
+    data = root / "data.yaml"
+    records = [dict(r, 序号=f"{i + 1:02d}") for i, r in enumerate(RECORDS)]
+    data.write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
+    forms = root / "forms"
+    result = invoke("fill", "申报书", "--data", data, "--out", forms, "--pdf", "--name", "{序号}")
+    assert result.exit_code == 0, result.output
+    notice = root / "notice"
+    result = invoke("fill", "通知", "--program", PROGRAM, "--out", notice, "--pdf")
+    assert result.exit_code == 0, result.output
+
+    batch = root / "batch"
+    batch.mkdir()
+    pdfs = [forms / f"{i + 1:02d}.pdf" for i in range(len(RECORDS))]
+    for pdf in pdfs:
+        shutil.copyfile(pdf, batch / pdf.name)
+    with pikepdf.open(pdfs[0]) as pdf:
+        pdf.save(batch / "04-owner.pdf", encryption=pikepdf.Encryption(owner="x", user="", R=6))
+    with pikepdf.open(pdfs[0]) as pdf:
+        pdf.save(batch / "05-user.pdf", encryption=pikepdf.Encryption(owner="x", user="y", R=6))
+    blob = pdfs[1].read_bytes()
+    (batch / "06-truncated.pdf").write_bytes(blob[: len(blob) // 2])
+    (batch / "07-not-a-pdf.pdf").write_text("这不是 PDF 文件。\n", encoding="utf-8")
+    shutil.copyfile(notice / "通知.pdf", batch / "08-notice.pdf")
+    return {"root": root, "pdfs": pdfs, "batch": batch}
+
+
+@pytest.fixture(scope="module")
+def batch_report(rendered):
+    """One ``kexie extract`` over the whole batch folder: (exit code, report, stderr)."""
+    result = CliRunner().invoke(main, ["extract", str(rendered["batch"]), "--form", "申报书"],
+                                                catch_exceptions=False)
+    return result.exit_code, json.loads(result.stdout), result.stderr
+
+
+def entry_for(report, name):
+    return next(e for e in report["files"] if e["file"].endswith(name))
+
+
+@pytest.mark.parametrize("index", range(len(RECORDS)))
+def test_every_field_exact_on_our_rendering(batch_report, index):
+    _, report, _ = batch_report
+    entry = entry_for(report, f"{index + 1:02d}.pdf")
+    assert entry["status"] == "ok" and entry["error"] is None
+    assert entry["source"] == "text" and entry["form"] == "申报书"
+    expected = expected_fields(RECORDS[index])
+    assert set(entry["fields"]) == set(expected)
+    for key, value in expected.items():
+        got = entry["fields"][key]
+        if isinstance(value, str):
+            assert fold_whitespace(got) == fold_whitespace(value), key
+        else:
+            assert got == value, key
+    assert set(entry["marks"]) == MARK_KEYS
+    for mark in entry["marks"].values():
+        assert mark["present"] is False and mark["page"] >= 3 and len(mark["bbox"]) == 4
+
+
+def test_long_answers_continue_over_pages_and_paragraphs_kept(batch_report):
+    _, report, _ = batch_report
+    fields = entry_for(report, "03.pdf")["fields"]
+    assert fields["试点内容"] == "\n".join([LONG_PARAGRAPH * 3] * 6)
+    assert fields["工作计划"].count("\n") == 7
+    assert len(fields["主要参与团队"]) == 12  # more rows than printed, over a page break
+
+
+def test_prompts_never_leak_into_values(batch_report):
+    _, report, _ = batch_report
+    for entry in report["files"]:
+        for key, value in entry["fields"].items():
+            if isinstance(value, str):
+                for prompt in PROMPTS:
+                    assert norm(prompt) not in norm(value), (entry["file"], key, prompt)
+
+
+def test_slash_stays_and_blank_stays_empty(batch_report):
+    _, report, _ = batch_report
+    fields = entry_for(report, "02.pdf")["fields"]
+    assert fields["申报单位负责人.传真"] == "/"
+    assert fields["试点单位负责人.通讯地址"] == "/"
+    assert fields["申报单位推荐理由"] == "/" and fields["试点内容"] == "/"
+    assert fields["申报单位负责人.办公电话"] == ""
+    assert fields["改革工作亮点与主要成效"] == "" and fields["工作计划"] == ""
+    assert fields["试点单位意见"] == "" and fields["试点单位意见.日期"] == ""
+    assert fields["申报单位意见.日期"] == ""  # only 「年 月 日」 printed
+    assert fields["主要参与团队"] == []  # the printed empty rows are left out
+
+
+def test_batch_reports_each_bad_file_and_finishes(batch_report):
+    code, report, stderr = batch_report
+    assert code == 1
+    names = [e["file"].rsplit("/", 1)[-1] for e in report["files"]]
+    assert names == sorted(names) and len(names) == 8
+    kinds = {name: (e["error"] or {}).get("kind") for name, e in zip(names, report["files"])}
+    assert kinds == {"01.pdf": None, "02.pdf": None, "03.pdf": None, "04-owner.pdf": None,
+                     "05-user.pdf": "encrypted", "06-truncated.pdf": "unreadable",
+                     "07-not-a-pdf.pdf": "unreadable", "08-notice.pdf": "not_this_form"}
+    owner = entry_for(report, "04-owner.pdf")
+    assert owner["status"] == "ok" and owner["fields"] == entry_for(report, "01.pdf")["fields"]
+    for entry in report["files"]:
+        if entry["status"] == "error":
+            assert entry["file"] in entry["error"]["message"]  # the message names the file
+            assert entry["file"] in stderr
+            assert entry["fields"] == {} and entry["marks"] == {}
+
+
+def test_all_good_exits_zero_and_csv_xlsx_have_one_row_per_file(rendered, tmp_path):
+    pdfs = rendered["pdfs"]
+    out = tmp_path / "r.csv"
+    result = invoke("extract", *pdfs, "--format", "csv", "--out", out)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    header = rows[0]
+    assert len(rows) == 1 + len(pdfs)
+    assert "申报单位负责人.手机" in header and "主要参与团队" in header and "申报单位意见.公章" in header
+    first = dict(zip(header, rows[1]))
+    assert first["申报单位负责人.手机"] == "13800138000"
+    assert first["试点工作负责人"].splitlines()[0].startswith("测试甲0，女，1970.01，杭州市科协")
+
+    xlsx = tmp_path / "r.xlsx"
+    result = invoke("extract", *pdfs, "--format", "xlsx", "--out", xlsx)
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(xlsx).active
+    values = list(sheet.iter_rows(values_only=True))
+    assert len(values) == 1 + len(pdfs) and list(values[0]) == header
+
+
+def test_usage_errors_exit_two(rendered, tmp_path):
+    result = invoke("extract", rendered["pdfs"][0], "--format", "xlsx")
+    assert result.exit_code == 2 and "--out" in result.output
+    result = invoke("extract", rendered["pdfs"][0], "--form", "申报")
+    assert result.exit_code == 2 and "申报书" in result.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = invoke("extract", empty)
+    assert result.exit_code == 2 and "没有 PDF" in result.output
+
+
+def test_form_definition_rejects_unknown_keys_by_name(tmp_path):
+    with pytest.raises(FormDefinitionError, match="「lables」.*是否要写「labels」"):
+        parse_form({"fields": {"试点单位": {"lables": ["试点单位"], "find": "right"}}}, tmp_path / "x.yaml")
+    with pytest.raises(FormDefinitionError, match="「rigth」.*是否要写「right」"):
+        parse_form({"fields": {"试点单位": {"labels": ["试点单位"], "find": "rigth"}}}, tmp_path / "x.yaml")
+    with pytest.raises(FormDefinitionError, match="顶层有未知的键「fileds」"):
+        parse_form({"fileds": {}}, tmp_path / "x.yaml")
