@@ -800,16 +800,19 @@ def extract_layouts(layouts: list[PageLayout], form: FormDefinition, path=None,
         raise NotThisForm(path, f"找到的表单标签太少（{present}/{len(form.identify_labels)}），"
                                 f"不是「{form.title or form.name}」，请检查是否提交错了文件")
     fields: dict = {}
+    locations: dict = {}
     mark_specs = []
     uncertain = []
     for spec in form.fields:
         if spec.find == "rows":
-            fields[spec.key] = matcher.rows(spec)[0]
+            fields[spec.key], found = matcher.rows(spec)
+            locations[spec.key] = _location(found)
         elif spec.is_mark:
             mark_specs.append(spec)
             fields[spec.key] = False
         else:
             value, found = matcher.text_field(spec)
+            locations[spec.key] = _location(found)
             whole = spec.find == "right" or not (spec.until or spec.after)
             if (found is not None and found.region.ocr and len(value) <= 1 and value != "/"
                     and whole and spec.kind != "date"):
@@ -820,7 +823,15 @@ def extract_layouts(layouts: list[PageLayout], form: FormDefinition, path=None,
     marks = _marks(matcher, mark_specs, images) if mark_specs else {}
     for key, mark in marks.items():
         fields[key] = mark["present"]
-    return {"fields": fields, "marks": marks}
+    return {"fields": fields, "marks": marks, "locations": locations}
+
+
+def _location(found: "Found | None") -> dict:
+    """Where a field's answer is: its page and box (the first, when it runs over pages)."""
+    if found is None or not found.areas:
+        return {"page": None, "bbox": None}
+    page, box = found.areas[0]
+    return {"page": page, "bbox": box.as_list()}
 
 
 def _slashes(uncertain, document: Document, images) -> dict:
@@ -937,7 +948,7 @@ def _printed_part(word: Word, area: Box, em: float) -> Box:
 def extract_file(path, form: FormDefinition) -> dict:
     """One file's entry of the report: status, source, fields and marks, or the error."""
     entry = {"file": str(path), "form": form.name, "status": "ok", "source": None,
-             "fields": {}, "marks": {}, "error": None}
+             "fields": {}, "marks": {}, "error": None, "locations": {}}
     mark_labels = [spec.labels for spec in form.fields if spec.is_mark]
 
     def keep_dpi(layout: PageLayout) -> float:
@@ -995,9 +1006,14 @@ def extract_files(paths, form: FormDefinition, *, workers: int = 1, progress=Non
 FORMATS = ("json", "csv", "xlsx")
 
 
+#: the keys of a file's entry in ``kexie extract``'s JSON, in order; ``locations`` (where each
+#: answer is on the page) stays internal, for validation reports and their pictures
+ENTRY_KEYS = ("file", "form", "status", "source", "fields", "marks", "error")
+
+
 def report(entries: list[dict]) -> dict:
     """The JSON report: ``{"files": [entry, …]}``."""
-    return {"files": entries}
+    return {"files": [{key: entry.get(key) for key in ENTRY_KEYS} for entry in entries]}
 
 
 def table(entries: list[dict], form: FormDefinition) -> tuple[list[str], list[list]]:

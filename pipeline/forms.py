@@ -9,6 +9,7 @@ file. Every key is checked on loading; an unknown one is rejected by name with a
 from __future__ import annotations
 
 import difflib
+import re
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,16 +151,78 @@ def parse_form(data, path) -> FormDefinition:
     if not isinstance(min_found, int) or min_found < 0:
         fail("identify.min_found 应为非负整数")
 
-    checks = data.get("checks") or {}
-    if not isinstance(checks, dict):
-        fail("checks 应为映射（形式审查规则）")
     fields = []
     for key, spec in fields_data.items():
         fields.append(_parse_field(str(key), spec, fail))
+    checks = _parse_checks(data.get("checks") or {}, fields, fail)
     groups = tuple(dict.fromkeys(f.under for f in fields if f.under))
     return FormDefinition(name=str(data.get("form") or path.stem), title=str(data.get("title") or ""),
                           path=path, fields=tuple(fields), identify_labels=identify_labels,
                           min_found=min_found, groups=groups, checks=checks)
+
+
+_CHECK_KEYS = {"blank", "rows", "marks", "exempt", "format_of", "formats", "program", "duplicates"}
+_CHECK_SHAPES = {
+    "blank": {"fields", "message"},
+    "program": {"period_within", "not_after_deadline", "file_named_after"},
+    "duplicates": {"unique"},
+}
+_MARK_PROBLEMS = ("missing_seal", "missing_signature")
+_PARSE_KINDS = ("date", "month", "period")
+
+
+def _parse_checks(checks, fields: list[FieldSpec], fail) -> dict:
+    """Check the 形式审查 rules by name: sections, field keys, format names, problem kinds."""
+    if not isinstance(checks, dict):
+        fail("checks 应为映射（形式审查规则）")
+    _reject_unknown(checks, _CHECK_KEYS, "checks", fail)
+    keys = {f.key for f in fields}
+    rows = {f.key for f in fields if f.find == "rows"}
+
+    def known(key, where):
+        if key not in keys:
+            fail(f"{where}中的字段「{key}」不在 fields 中{_suggest(key, keys)}")
+
+    for section, allowed in _CHECK_SHAPES.items():
+        value = checks.get(section, {})
+        if not isinstance(value, dict):
+            fail(f"checks.{section} 应为映射")
+        _reject_unknown(value, allowed, f"checks.{section}", fail)
+    for key, rule in (checks.get("rows") or {}).items():
+        if key not in rows:
+            fail(f"checks.rows 中的「{key}」不是行表字段{_suggest(key, rows)}")
+        _reject_unknown(rule or {}, {"min_rows"}, f"checks.rows.{key}", fail)
+    for key, problem in (checks.get("marks") or {}).items():
+        known(key, "checks.marks")
+        if problem not in _MARK_PROBLEMS:
+            fail(f"checks.marks.{key} 应为 {'、'.join(_MARK_PROBLEMS)} 之一{_suggest(problem, _MARK_PROBLEMS)}")
+    for i, rule in enumerate(checks.get("exempt") or [], start=1):
+        _reject_unknown(rule, {"when_same", "fields"}, f"checks.exempt 第{i}条", fail)
+        for key in list(rule.get("when_same") or []) + list(rule.get("fields") or []):
+            known(key, f"checks.exempt 第{i}条")
+    formats = checks.get("formats") or {}
+    for name, rule in formats.items():
+        _reject_unknown(rule, {"pattern", "parse", "message"}, f"checks.formats.{name}", fail)
+        if ("pattern" in rule) == ("parse" in rule):
+            fail(f"checks.formats.{name} 应写 pattern（正则）或 parse（{'、'.join(_PARSE_KINDS)}）之一")
+        if "parse" in rule and rule["parse"] not in _PARSE_KINDS:
+            fail(f"checks.formats.{name} 的 parse 应为 {'、'.join(_PARSE_KINDS)} 之一{_suggest(rule['parse'], _PARSE_KINDS)}")
+        if "pattern" in rule:
+            try:
+                re.compile(rule["pattern"])
+            except re.error as exc:
+                fail(f"checks.formats.{name} 的正则有误：{exc}")
+    for pattern, name in (checks.get("format_of") or {}).items():
+        if name not in formats:
+            fail(f"checks.format_of 中「{pattern}」的格式「{name}」未在 checks.formats 中定义{_suggest(name, formats)}")
+    program = checks.get("program") or {}
+    for key in [program.get("period_within"), program.get("file_named_after"),
+                *(program.get("not_after_deadline") or [])]:
+        if key:
+            known(key, "checks.program")
+    for key in (checks.get("duplicates") or {}).get("unique") or []:
+        known(key, "checks.duplicates")
+    return checks
 
 
 def _parse_field(key: str, spec, fail) -> FieldSpec:

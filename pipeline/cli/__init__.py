@@ -9,6 +9,7 @@ from .announce import announce
 from .check import check
 from .extract import extract
 from .fill import fill
+from .validate import validate
 from .packet import packet
 from .scores import scores
 from .workdays import workdays
@@ -29,6 +30,7 @@ def main():
 main.add_command(fill)
 main.add_command(check)
 main.add_command(extract)
+main.add_command(validate)
 main.add_command(scores)
 main.add_command(announce)
 main.add_command(workdays)
