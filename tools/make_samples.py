@@ -197,6 +197,40 @@ def write_roster(path: Path, rows: list[list]) -> None:
     wb.save(path)
 
 
+EXPERT_UNITS = ["中国科学院科技战略咨询研究院", "清华大学公共管理学院", "北京师范大学政府管理学院", "中国科协创新战略研究院",
+                "南京大学社会学院", "浙江大学公共管理学院", "武汉大学政治与公共管理学院", "中山大学政治与公共事务管理学院",
+                "四川大学公共管理学院", "复旦大学国际关系与公共事务学院", "中国人民大学公共管理学院", "西安交通大学公共政策与管理学院",
+                "苏州市科学技术协会", "湖南省科学技术协会", "中国科普研究所"]
+EXPERT_TITLES = ["研究员", "教授", "副研究员", "副教授", "高级工程师"]
+
+
+def make_experts(rows: list[list], seed: int = SEED) -> list[list]:
+    """15 reviewers in three groups of five; two sit in units that apply (conflicts of interest)."""
+    rng = random.Random(seed + 1)
+    experts = []
+    for i, unit in enumerate(EXPERT_UNITS):
+        avoid = ""
+        if i == 3:  # an expert who declares a unit to avoid (e.g. a former employer)
+            avoid = f"{rows[1][1]}、{rows[1][2]}"
+        experts.append([person_name(rng, compound=i == 7), unit, ["第一组", "第二组", "第三组"][i % 3],
+                        rng.choice(EXPERT_TITLES), avoid])
+    return experts
+
+
+def write_experts(path: Path, experts: list[list]) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "专家"
+    ws.append(["姓名", "单位", "组别", "职称", "回避单位"])
+    for row in experts:
+        ws.append(row)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDE", (10, 34, 8, 12, 50)):
+        ws.column_dimensions[letter].width = width
+    wb.save(path)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
@@ -204,7 +238,9 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     rows = make_rows(args.seed)
     write_roster(args.out, rows)
-    print(f"wrote {args.out} ({len(rows)} rows)")
+    experts = make_experts(rows, args.seed)
+    write_experts(args.out.with_name("experts.xlsx"), experts)
+    print(f"wrote {args.out} ({len(rows)} rows) and experts.xlsx ({len(experts)} experts)")
 
 
 if __name__ == "__main__":

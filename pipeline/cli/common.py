@@ -32,4 +32,4 @@ def progress_bar(length: int, label: str):
 
 program_option = click.option(
     "--program", "program_path", type=click.Path(dir_okay=False),
-    help="年度计划文件（YAML），模板中以「计划.…」引用。")
+    help="年度计划文件（YAML）：日期、经费、公示、评审标准等规则。")
