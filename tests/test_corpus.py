@@ -1,11 +1,12 @@
 """The corpus generator (tools/make_corpus.py): a small corpus, checked file by file.
 
-One corpus of 6 forms (one of them scanned) plus the 5 special files is built once for the
-module; it takes LibreOffice, so the tests are marked slow.
+One corpus of 6 forms (one of them scanned) plus the 5 special files and the byte copy of a
+complete form is built once for the module; it takes LibreOffice, so the tests are marked slow.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import sys
@@ -50,13 +51,20 @@ def by_special(manifest, special):
 
 def test_every_pdf_has_a_valid_truth_file(corpus):
     out, paths, manifest, truths = corpus
-    assert len(paths) == 6 + 5
+    assert len(paths) == 6 + 5 + 1
     assert [e["file"] for e in manifest["files"]] == [p.name for p in paths]
     for path in paths:
         truth = truths[path.name]
         assert path.is_file() and path.stat().st_size > 0
         assert truth["file"] == path.name and truth["form"] == "申报书"
         assert truth["error"] in (None, "encrypted", "unreadable", "not_this_form")
+        assert truth["expected_status"] == ("error" if truth["error"] else
+                                            "incomplete" if any(p["severity"] == "error"
+                                                                for p in truth["expected_problems"])
+                                            else "complete")
+        for problem in truth["expected_problems"]:
+            assert set(problem) == {"field", "kind", "severity"}
+            assert problem["kind"] in ("blank", "missing_seal", "missing_signature", "format", "rule", "duplicate")
         if truth["error"] is None:
             assert list(truth["fields"]) == EXTRACTION_KEYS
             assert set(truth["marks"]) == MARK_KEYS
@@ -152,6 +160,33 @@ def test_truth_values_are_printed_in_the_text_layer(corpus):
     values += [v for table in ("试点工作负责人", "主要参与团队") for row in truth[table] for v in row.values()]
     missing = [v for v in values if fold(v) and not any(fold(v) in h for h in haystacks)]
     assert missing == []
+
+
+def test_data_keep_the_programme(corpus):
+    """Outside the injected violations, 试点起止日期 and the 意见 dates keep samples/program.yaml."""
+    from pipeline.validate import parse_date, parse_period
+
+    out, paths, manifest, truths = corpus
+    scenario_of = {e["file"]: e.get("scenario") for e in manifest["files"]}
+    for name, truth in truths.items():
+        if truth["error"] or scenario_of.get(name) not in (None, "complete", "provincial", "wrong_box"):
+            continue
+        (y0, m0), (y1, m1) = parse_period(truth["fields"]["试点起止日期"])
+        assert (2026, 7) <= (y0, m0) and (y1, m1) <= (2027, 6)
+        for key in ("申报单位意见.日期", "试点单位意见.日期"):
+            if truth["fields"][key]:
+                assert parse_date(truth["fields"][key]) <= datetime.date(2026, 6, 10)  # 截止
+
+
+def test_byte_copy_is_named_after_its_unit(corpus):
+    out, paths, manifest, truths = corpus
+    entry = by_special(manifest, "byte_copy")
+    copy, original = out / entry["file"], out / entry["copy_of"]
+    assert copy.read_bytes() == original.read_bytes()
+    assert copy.stem == truths[original.name]["fields"]["申报单位"]
+    assert ("文件", "duplicate", "error") in {(p["field"], p["kind"], p["severity"])
+                                             for p in truths[copy.name]["expected_problems"]}
+    assert truths[original.name]["expected_status"] == "complete"
 
 
 def test_deterministic_for_a_seed():

@@ -9,8 +9,18 @@ and, for some, turned into a print-and-scan image PDF. Special files test the re
 an owner-password PDF (must read normally), a user-password one ("encrypted"), a truncated one
 and a text file named .pdf ("unreadable"), and a real PDF of another document ("not_this_form").
 
-Beside each NNN.pdf, NNN.truth.json holds what the reader should find (extraction keys); the
-folder's manifest.json lists every file with the parameters of its variant.
+Beside each NNN.pdf, NNN.truth.json holds what the reader should find (extraction keys) and
+what 形式审查 must report: ``expected_problems`` ([{field, kind, severity}]) and
+``expected_status`` (complete | incomplete | error); the folder's manifest.json lists every file
+with the parameters of its variant.
+
+The data keep samples/program.yaml (试点起止日期 within 2026年7月–2027年6月 and 12 months; 意见
+dated on or before 2026-06-10). Forms neither scanned nor special get, in order, the SCENARIOS:
+complete ones, a provincial pilot with its 试点单位意见 box empty (no problem), and deliberate
+violations of each rule of the form's ``checks`` (formats, programme rules, a partly filled row,
+no 试点工作负责人, missing marks and dates, a 试点单位 twice). One complete form is also copied
+byte for byte under the name of its 申报单位 (the same file twice). Every NNN.pdf draws the
+file-name warning (文件名为“申报单位”, seed 004).
 
     python tools/make_corpus.py --out outputs/corpus [--count 36 --scans 12 --seed 2026]
 
@@ -154,8 +164,9 @@ def office_number(rng: random.Random, area: str) -> str:
     return f"{area}-{local}"
 
 
-def contact(rng: random.Random, unit: tuple) -> dict:
-    """A 负责人 block with the seven contact fields, some left empty and some "/"."""
+def contact(rng: random.Random, unit: tuple, clean: bool = False) -> dict:
+    """A 负责人 block with the seven contact fields, some left empty and some "/" (clean: "/"
+    where the others leave the blank empty)."""
     _, _, _, address, postcode, stem, area = unit
     person = {
         "姓名": person_name(rng),
@@ -173,7 +184,7 @@ def contact(rng: random.Random, unit: tuple) -> dict:
                               ("邮编", 0.05, 0.0)):
         roll = rng.random()
         if roll < empty:
-            person[key] = ""
+            person[key] = "/" if clean else ""
         elif roll < empty + slash:
             person[key] = "/"
     return person
@@ -193,7 +204,7 @@ def text_of(rng: random.Random, place: str, kind: str) -> str:
     return "\n".join(out)
 
 
-def person_row(rng: random.Random, unit_name: str) -> dict:
+def person_row(rng: random.Random, unit_name: str, clean: bool = False) -> dict:
     year, month = rng.randint(1962, 1998), rng.randint(1, 12)
     row = {
         "姓名": person_name(rng),
@@ -203,7 +214,7 @@ def person_row(rng: random.Random, unit_name: str) -> dict:
         "职务职称": rng.choice(DUTIES),
     }
     if rng.random() < 0.08:
-        row[rng.choice(("出生年月", "职务职称"))] = rng.choice(("", "/"))
+        row[rng.choice(("出生年月", "职务职称"))] = "/" if clean else rng.choice(("", "/"))
     return row
 
 
@@ -215,45 +226,64 @@ def _local_address(address: str) -> str:
     return address
 
 
-def make_applicant(rng: random.Random, *, provincial: bool | None = None, compact: bool = False):
-    """Synthetic data for one 申报书 (template keys) and a description of its variant."""
+def program_period(rng: random.Random) -> str:
+    """A 试点起止日期 inside samples/program.yaml's 试点期间 (2026-07-01..2027-06-30) and within
+    its 周期月数 (12; seed 004: 项目周期原则上为1年)."""
+    start = rng.choice((7, 7, 7, 8, 9))
+    end = rng.choice((6, 6, 6, 5)) if start == 7 else 6
+    return f"2026年{start}月至2027年{end}月"
+
+
+def signing_date(rng: random.Random) -> str:
+    """A date of signature on or before the programme's 截止 (2026-06-10)."""
+    month = rng.choice((4, 5, 5, 6))
+    day = rng.randint(1, 10) if month == 6 else rng.randint(1, 30)
+    return f"2026年{month}月{day}日"
+
+
+def make_applicant(rng: random.Random, *, provincial: bool | None = None, compact: bool = False,
+                   clean: bool = False, unit: tuple | None = None, avoid=()):
+    """Synthetic data for one 申报书 (template keys) and a description of its variant.
+
+    The data keep samples/program.yaml's dates. ``clean``: every blank filled (or "/") and both
+    意见 dated, so the form passes 形式审查; otherwise some blanks stay empty, as returned forms
+    have them. ``unit``: this (申报单位, 试点单位, …) row of UNITS; ``avoid``: 试点单位 already
+    used in the batch, not chosen again while others are left (an unplanned duplicate)."""
     if provincial is None:
         provincial = rng.random() < 0.15
-    pool = [u for u in UNITS if (u[0] == u[1]) == provincial] or UNITS
-    unit = rng.choice(pool)
+    if unit is None:
+        pool = [u for u in UNITS if (u[0] == u[1]) == provincial] or UNITS
+        unit = rng.choice([u for u in pool if u[1] not in avoid] or pool)
     applicant, pilot, place = unit[0], unit[1], unit[2]
     if provincial:
         pilot = applicant
-    start_year = rng.choice((2026, 2026, 2027))
-    start_month = rng.choice((6, 7, 7, 8, 9))
-    months = rng.choice((12, 12, 12, 18, 24))
-    end = start_year * 12 + start_month - 1 + months - 1
-    period = f"{start_year}年{start_month}月至{end // 12}年{end % 12 + 1}月"
+    period = program_period(rng)
 
     kinds = {}
     for key in TEXT_KEYS:
         weights = {"": 4, "/": 5, "few": 10, "paragraph": 46, "long": 35}
         if compact:
             weights = {"": 5, "/": 5, "few": 30, "paragraph": 60, "long": 0}
+        if clean:
+            weights[""] = 0
         kinds[key] = rng.choices(list(weights), weights=list(weights.values()))[0]
 
     def opinion(filled: bool) -> dict:
         if not filled:
             return {"内容": "", "日期": ""}
         text = rng.choice(OPINION_TEXTS[:2] if compact else OPINION_TEXTS).format(地=place)
-        dated = rng.random() < 0.6
-        date = f"{start_year}年{rng.randint(4, 6)}月{rng.randint(1, 28)}日" if dated else ""
-        return {"内容": text, "日期": date}
+        dated = clean or rng.random() < 0.6
+        return {"内容": text, "日期": signing_date(rng) if dated else ""}
 
-    leader = contact(rng, unit)
+    leader = contact(rng, unit, clean)
     if compact:  # short values so both 意见 boxes stay on one page
         leader["通讯地址"] = _local_address(leader["通讯地址"])
     if provincial:
-        style = rng.choice(("same", "slash", "empty"))
+        style = rng.choice(("same", "slash") if clean else ("same", "slash", "empty"))
         pilot_leader = (dict(leader) if style == "same" else
                         {k: ("/" if style == "slash" else "") for k in CONTACT_KEYS})
     else:
-        pilot_leader = contact(rng, unit)
+        pilot_leader = contact(rng, unit, clean)
         if compact:
             pilot_leader["通讯地址"] = _local_address(pilot_leader["通讯地址"])
 
@@ -261,18 +291,18 @@ def make_applicant(rng: random.Random, *, provincial: bool | None = None, compac
     data = {
         "试点单位": pilot,
         "申报单位": applicant,
-        "填报年月": f"{start_year}年{rng.randint(4, 6)}月",
+        "填报年月": f"2026年{rng.randint(5, 6)}月",
         "试点起止日期": period,
         "申报单位负责人": leader,
         "试点单位负责人": pilot_leader,
         "申报单位意见": opinion(True),
         "试点单位意见": opinion(not provincial),
         **{key: text_of(rng, place, kinds[key]) for key in TEXT_KEYS},
-        "试点工作负责人": [person_row(rng, pilot) for _ in range(rng.choice((1, 1, 1, 2)))],
-        "主要参与团队": [person_row(rng, pilot) for _ in range(team_size)],
+        "试点工作负责人": [person_row(rng, pilot, clean) for _ in range(rng.choice((1, 1, 1, 2)))],
+        "主要参与团队": [person_row(rng, pilot, clean) for _ in range(team_size)],
     }
     variant = {"provincial": provincial, "texts": kinds, "team_rows": team_size,
-               "leader_rows": len(data["试点工作负责人"])}
+               "leader_rows": len(data["试点工作负责人"]), "unit": UNITS.index(unit)}
     return data, variant
 
 
@@ -293,6 +323,121 @@ def truth_fields(data: dict, marks: dict) -> dict:
         fields[table] = [{k: row.get(k, "") for k in PEOPLE_KEYS} for row in data[table]
                          if any(str(row.get(k, "")).strip() for k in PEOPLE_KEYS)]
     return fields
+
+
+# --- 形式审查: deliberate violations and the problems they must raise ------------------------
+
+#: One scenario per form, given in this order to the forms that are neither scanned nor special
+#: (so each injected violation sits on a text-layer form). Each breaks rules of the checks section
+#: of pipeline/forms/申报书.yaml, or — "complete", "provincial" — none.
+SCENARIOS = ("complete", "provincial", "format_phone_postcode", "format_email_landline",
+             "late_and_outside", "too_long", "partial_row", "no_leader", "missing_marks",
+             "complete", "duplicate_pilot")
+#: the scenario whose 试点单位 "duplicate_pilot" takes over (a form already faulty, so that no
+#: complete form turns incomplete)
+DUPLICATE_OF = "format_email_landline"
+#: the 申报单位意见/试点单位意见 keys a provincial pilot leaves empty (「省级试点不填写此栏」)
+PILOT_OPINION = ("试点单位意见", "试点单位意见.日期", "试点单位意见.签章", "试点单位意见.公章")
+
+
+def inject(scenario: str, data: dict) -> list[dict]:
+    """Break the data as the scenario says; return the format and rule problems this makes
+    (blanks and missing marks are read off the truth by expected_problems)."""
+    made = []
+
+    def fault(key: str, kind: str):
+        made.append({"field": key, "kind": kind, "severity": "error"})
+
+    def put(key: str, value: str, kind: str):
+        whose, _, sub = key.partition(".")
+        if sub:
+            data[whose][sub] = value
+        else:
+            data[key] = value
+        fault(key, kind)
+
+    if scenario == "format_phone_postcode":
+        put("申报单位负责人.手机", data["申报单位负责人"]["手机"][:10], "format")  # 10 digits
+        put("试点单位负责人.邮编", data["试点单位负责人"]["邮编"][:5] if data["试点单位负责人"]["邮编"] not in ("", "/")
+            else "31300", "format")
+        put("试点单位意见.日期", "2026年6月31日", "format")  # no such day
+    elif scenario == "format_email_landline":
+        put("申报单位负责人.电子邮箱", "szast163.com", "format")  # no @
+        put("试点单位负责人.办公电话", "68572088", "format")  # no area code
+        put("申报单位负责人.传真", "68572089", "format")
+    elif scenario == "late_and_outside":
+        put("申报单位意见.日期", "2026年6月15日", "rule")  # after 截止 2026-06-10
+        put("试点起止日期", "2026年6月至2027年5月", "rule")  # starts before 试点期间; 12 months
+    elif scenario == "too_long":
+        # 7月 to 8月 of the next year is 13 months (seed 004's own 「2020年7月至2021年7月」 is its
+        # 「1年」: months are counted end minus start): longer than 周期月数 12, and past 试点期间
+        put("试点起止日期", "2026年7月至2027年8月", "rule")
+        fault("试点起止日期", "rule")
+    elif scenario == "no_leader":
+        data["试点工作负责人"] = []  # 「至少一行」: a blank of the table itself
+        put("试点起止日期", "2026年7月至2027年12月", "rule")  # 18 months, ends after 试点期间
+        fault("试点起止日期", "rule")
+    elif scenario == "partial_row":
+        team = data["主要参与团队"]
+        while len(team) < 3:
+            team.append(person_row(random.Random(len(team)), data["试点单位"], clean=True))
+        team[0]["职务职称"] = "/"  # filled with "/": not a problem
+        team[1]["职务职称"] = ""  # a partly filled row: a blank of that cell
+        team[2]["出生年月"] = "80年5月"
+        fault("主要参与团队[2].出生年月", "format")
+        put("试点起止日期", "2026年下半年至2027年上半年", "format")
+    elif scenario == "missing_marks":
+        data["试点单位意见"]["日期"] = ""
+        data["工作计划"] = ""
+        data["申报单位负责人"]["传真"] = ""
+    return made
+
+
+def scenario_marks(scenario: str, plan: dict) -> dict:
+    """The marks plan of a scenario: "missing_marks" leaves out a signature and a seal."""
+    if scenario == "missing_marks":
+        plan["申报单位意见"]["sign"] = False
+        plan["试点单位意见"]["seal"] = "absent"
+    return plan
+
+
+def expected_problems(fields: dict, provincial: bool, injected: list[dict], file_name: str) -> list[dict]:
+    """The problems 形式审查 must report for one readable form, from what the generator made:
+    its truth fields, whether it is a provincial pilot, the injected violations, its file name
+    (duplicates across the batch are added by generate)."""
+    exempt = set(PILOT_OPINION) if provincial else set()  # 「省级试点不填写此栏」
+    out = []
+
+    def add(key: str, kind: str, severity: str = "error"):
+        out.append({"field": key, "kind": kind, "severity": severity})
+
+    for key, value in fields.items():
+        if key in exempt:
+            continue
+        if isinstance(value, bool):  # 意见栏须有签章、公章
+            if not value:
+                add(key, "missing_signature" if key.endswith(".签章") else "missing_seal")
+        elif isinstance(value, list):
+            # 部分填写的行须填全；整行空白可以（truth holds no wholly empty row）
+            for i, row in enumerate(value):
+                for column, cell in row.items():
+                    if not str(cell).strip():
+                        add(f"{key}[{i}].{column}", "blank")
+            if key == "试点工作负责人" and not value:  # 至少一行
+                add(key, "blank")
+        elif not str(value).strip():  # 「所有空表均需填写，如无内容请填“/”」
+            add(key, "blank")
+    out.extend(injected)
+    # seed 004: 文件名为“申报单位” — a warning
+    if fields["申报单位"].strip() not in Path(file_name).stem:
+        add("文件名", "rule", "warning")
+    return out
+
+
+def expected_status(error, problems: list[dict]) -> str:
+    if error:
+        return "error"
+    return "incomplete" if any(p["severity"] == "error" for p in problems) else "complete"
 
 
 # --- drawn marks --------------------------------------------------------------------------------
@@ -455,15 +600,16 @@ def find_opinion_boxes(pdf_path: Path) -> dict[str, Box]:
 # --- marks: plan, place, overlay -------------------------------------------------------------
 
 
-def plan_marks(rng: random.Random, provincial: bool, wrong_box: bool) -> dict:
-    """Which marks a form gets: per box, seal ok|bleed|absent|wrong_box and signature yes/no."""
+def plan_marks(rng: random.Random, provincial: bool, wrong_box: bool, clean: bool = False) -> dict:
+    """Which marks a form gets: per box, seal ok|bleed|absent|wrong_box and signature yes/no
+    (clean: every box signed and sealed)."""
     plan = {}
     for whose in OPINIONS:
         if whose == "试点单位意见" and provincial:
             plan[whose] = {"seal": "absent", "sign": False}
             continue
-        seal = rng.choices(("ok", "bleed", "absent"), weights=(60, 22, 18))[0]
-        plan[whose] = {"seal": seal, "sign": rng.random() < 0.75}
+        seal = rng.choices(("ok", "bleed", "absent"), weights=(60, 22, 0 if clean else 18))[0]
+        plan[whose] = {"seal": seal, "sign": clean or rng.random() < 0.75}
     if wrong_box:
         plan["申报单位意见"]["seal"] = "wrong_box"
         plan["试点单位意见"]["seal"] = "absent"  # the misplaced seal is the only one in that box
@@ -681,8 +827,13 @@ def generate(out_dir, count: int = 36, scans: int = 12, seed: int = 2026) -> lis
     out_dir.mkdir(parents=True, exist_ok=True)
     work = out_dir / "sources"
     work.mkdir(exist_ok=True)
-    for old in [*out_dir.glob("[0-9][0-9][0-9].*"), *work.glob("*")]:
-        old.unlink()
+    old_copies = []
+    if (out_dir / "manifest.json").is_file():  # the byte copy of a previous run, named after its unit
+        old_manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+        old_copies = [out_dir / name for e in old_manifest.get("files", []) if e.get("special") == "byte_copy"
+                      for name in (e["file"], e["truth"])]
+    for old in [*out_dir.glob("[0-9][0-9][0-9].*"), *work.glob("*"), *old_copies]:
+        old.unlink(missing_ok=True)
     layouts = corpus_layouts.build_all(out_dir / "layouts")
     names = list(layouts)
     scan_set = _scan_indices(count, scans)
@@ -690,11 +841,24 @@ def generate(out_dir, count: int = 36, scans: int = 12, seed: int = 2026) -> lis
     # three more forms become special files: owner password, user password, truncated
     specials = {count: "owner_password", count + 1: "user_password", count + 2: "truncated"}
 
-    forms = []
+    # the scenarios of 形式审查 go, in order, to forms neither scanned nor special
+    plain_forms = [i for i in range(count) if i not in scan_set and i != wrong_box_index]
+    scenario_of = dict(zip(plain_forms, SCENARIOS))
+
+    forms, used, unit_of_scenario = [], set(), {}
     for index in range(count + 3):
         rng = random.Random(f"{seed}:{index}")
         wrong_box = index == wrong_box_index
-        data, variant = make_applicant(rng, provincial=False if wrong_box else None, compact=wrong_box)
+        scenario = scenario_of.get(index)
+        provincial = None if scenario is None and not wrong_box else scenario == "provincial"
+        unit = UNITS[unit_of_scenario[DUPLICATE_OF]] if scenario == "duplicate_pilot" else None
+        data, variant = make_applicant(rng, provincial=provincial, compact=wrong_box,
+                                       clean=wrong_box or scenario is not None, unit=unit, avoid=used)
+        used.add(data["试点单位"])
+        if scenario:
+            unit_of_scenario[scenario] = variant["unit"]
+        injected = inject(scenario, data) if scenario else []
+        variant["scenario"] = "wrong_box" if wrong_box else scenario
         layout = names[index % len(names)]
         if wrong_box and layout == "wps_like":
             layout = "original"
@@ -703,7 +867,7 @@ def generate(out_dir, count: int = 36, scans: int = 12, seed: int = 2026) -> lis
         docx = work / f"{stem}.docx"
         docx.write_bytes(render_docx(spec, build_context(spec, data), record=stem))
         forms.append({"index": index, "stem": stem, "rng": rng, "data": data, "variant": variant,
-                      "layout": layout, "docx": docx, "wrong_box": wrong_box,
+                      "layout": layout, "docx": docx, "wrong_box": wrong_box, "injected": injected,
                       "scan": index in scan_set, "special": specials.get(index)})
     notice_stem = f"{count + 4:03d}"
     _notice_docx(work / f"{notice_stem}.docx")
@@ -713,12 +877,14 @@ def generate(out_dir, count: int = 36, scans: int = 12, seed: int = 2026) -> lis
     if failures:
         raise RuntimeError("LibreOffice failed: " + "; ".join(f"{p.name}: {e}" for p, e in failures.items()))
 
-    entries, outputs = [], []
+    entries, outputs, truths = [], [], []
     for form in forms:
         rng, data, stem = form["rng"], form["data"], form["stem"]
         plain = converted[form["docx"]]
         boxes = find_opinion_boxes(plain)
-        plan = plan_marks(rng, form["variant"]["provincial"], form["wrong_box"])
+        scenario = form["variant"]["scenario"]
+        plan = plan_marks(rng, form["variant"]["provincial"], form["wrong_box"], clean=scenario is not None)
+        plan = scenario_marks(scenario, plan)
         if form["wrong_box"]:
             a, b = boxes.get("申报单位意见"), boxes.get("试点单位意见")
             if not (a and b and a.page == b.page and abs(a.bottom - b.top) < 2):
@@ -746,10 +912,13 @@ def generate(out_dir, count: int = 36, scans: int = 12, seed: int = 2026) -> lis
         else:
             shutil.copyfile(stamped, target)
 
+        fields = truth_fields(data, marks) if error is None else {}
+        problems = (expected_problems(fields, form["variant"]["provincial"], form["injected"], target.name)
+                    if error is None else [])
         truth = {"file": target.name, "form": FORM, "layout": form["layout"], "scan": scan, "error": error,
-                 "fields": truth_fields(data, marks) if error is None else {},
-                 "marks": marks if error is None else {}}
-        _write_json(out_dir / f"{stem}.truth.json", truth)
+                 "fields": fields, "marks": marks if error is None else {},
+                 "expected_problems": problems, "expected_status": None}
+        truths.append(truth)
         outputs.append(target)
         entries.append({
             "file": target.name, "truth": f"{stem}.truth.json", "layout": form["layout"],
@@ -762,6 +931,33 @@ def generate(out_dir, count: int = 36, scans: int = 12, seed: int = 2026) -> lis
                                                    round(b.bottom, 1)]} for w, b in boxes.items()},
         })
 
+    # the same file twice: a byte copy of the first complete form, named as the notice asks
+    # (文件名为“申报单位”), so it draws no file-name warning but is the second of two equal files
+    original = next((t for t, f in zip(truths, forms) if f["variant"]["scenario"] == "complete"), None)
+    copy = None
+    if original is not None:
+        copy = dict(original, file=f"{original['fields']['申报单位']}.pdf")
+        shutil.copyfile(out_dir / original["file"], out_dir / copy["file"])
+        copy["expected_problems"] = [p for p in original["expected_problems"] if p["field"] != "文件名"]
+        copy["expected_problems"].append({"field": "文件", "kind": "duplicate", "severity": "error"})
+        truths.append(copy)
+        outputs.append(out_dir / copy["file"])
+        entries.append({"file": copy["file"], "truth": Path(copy["file"]).with_suffix(".truth.json").name,
+                        "layout": copy["layout"], "special": "byte_copy", "copy_of": original["file"],
+                        "error": None, "scan": copy["scan"]})
+    # the same 试点单位 twice (not counting a byte copy): a duplicate on each of them
+    by_pilot: dict[str, list[dict]] = {}
+    for truth in truths:
+        if truth["error"] is None and truth is not copy:
+            by_pilot.setdefault(truth["fields"]["试点单位"], []).append(truth)
+    for same in by_pilot.values():
+        if len(same) > 1:
+            for truth in same:
+                truth["expected_problems"].append({"field": "试点单位", "kind": "duplicate", "severity": "error"})
+    for truth in truths:
+        truth["expected_status"] = expected_status(truth["error"], truth["expected_problems"])
+        _write_json(out_dir / Path(truth["file"]).with_suffix(".truth.json"), truth)
+
     # a text file named .pdf, and a real PDF of another document
     not_pdf_stem = f"{count + 4:03d}"
     notice_stem_final = f"{count + 5:03d}"
@@ -772,11 +968,14 @@ def generate(out_dir, count: int = 36, scans: int = 12, seed: int = 2026) -> lis
                                  (notice_stem_final, "not_this_form", "other_document")):
         _write_json(out_dir / f"{stem}.truth.json",
                     {"file": f"{stem}.pdf", "form": FORM, "layout": None, "scan": None, "error": error,
-                     "fields": {}, "marks": {}})
+                     "fields": {}, "marks": {}, "expected_problems": [], "expected_status": "error"})
         outputs.append(out_dir / f"{stem}.pdf")
         entries.append({"file": f"{stem}.pdf", "truth": f"{stem}.truth.json", "layout": None,
                         "special": special, "error": error, "scan": None})
 
+    # the intermediate PDFs go: `kexie validate` on the folder must see the returned files only
+    for scratch in work.glob("*.pdf"):
+        scratch.unlink()
     _write_json(out_dir / "manifest.json", {
         "form": FORM, "seed": seed, "count": count, "scans": len(scan_set),
         "layouts": {name: str(path.relative_to(out_dir)) for name, path in layouts.items()},
