@@ -211,7 +211,8 @@ def people_table(doc, variable, printed_rows):
     db.write_cell(db.add_row(table).cells[0],
                   "{%tr for r in " + f"{variable}|pad_rows({printed_rows})" + " %}",
                   line=TABLE_LINE)
-    row = db.add_row(table, Mm(10))
+    # a person's row never breaks across a page: half a row on the next page reads as a new row
+    row = db.add_row(table, Mm(10), cant_split=True)
     for cell, key in zip(row.cells, PEOPLE_KEYS):
         db.write_cell(cell, tag(f"r.{key}"), size=db.XIAOSI, align="center", line=TABLE_LINE)
     db.write_cell(db.add_row(table).cells[0], "{%tr endfor %}", line=TABLE_LINE)
