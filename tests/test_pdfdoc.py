@@ -1,0 +1,130 @@
+"""The fast (pypdfium2) reading of text-layer pages gives the same layouts as pdfplumber's."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pdfplumber
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from pipeline import pdfdoc
+from pipeline.cli import main
+from test_extract import RECORDS
+
+CORPUS = Path(__file__).resolve().parent.parent / "outputs" / "corpus"
+TOLERANCE = 0.5  # points
+
+
+@pytest.fixture(scope="module")
+def forms(tmp_path_factory) -> list[Path]:
+    """The test applicants rendered from the template (one LibreOffice run)."""
+    root = tmp_path_factory.mktemp("pdfdoc")
+    data = root / "x.yaml"
+    records = [dict(r, 序号=f"{i + 1:02d}") for i, r in enumerate(RECORDS)]
+    data.write_text(yaml.safe_dump(records, allow_unicode=True), encoding="utf-8")
+    out = root / "forms"
+    result = CliRunner().invoke(main, ["fill", "申报书", "--data", str(data), "--out", str(out),
+                                       "--pdf", "--name", "{序号}"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return sorted(out.glob("*.pdf"))
+
+
+def both_readings(path: Path):
+    """(pdfplumber layout, fast layout, whether the fast reading declined) for every page."""
+    results = []
+    with pdfdoc.open_pdf(path) as pdf:
+        document = pdfium.PdfDocument(str(path))
+        try:
+            for number, page in enumerate(pdf.pages, start=1):
+                old = pdfdoc.read_text_page(page, number)
+                page.close()
+                pdfium_page = document[number - 1]
+                try:
+                    new = pdfdoc._read_fast(pdfium_page, page, number)
+                    declined = False
+                except pdfdoc._Decline:
+                    new, declined = pdfdoc.read_text_page(page, number), True
+                finally:
+                    pdfium_page.close()
+                results.append((old, new, declined))
+        finally:
+            document.close()
+    return results
+
+
+def assert_same(old, new, where: str) -> None:
+    assert (old is None) == (new is None), where
+    if old is None:
+        return
+    assert (old.width, old.height) == pytest.approx((new.width, new.height), abs=0.01), where
+    assert [w.text for w in new.words] == [w.text for w in old.words], where
+    for a, b in zip(old.words, new.words):
+        assert max(abs(a.x0 - b.x0), abs(a.x1 - b.x1), abs(a.top - b.top),
+                   abs(a.bottom - b.bottom)) <= TOLERANCE, f"{where}: {a} vs {b}"
+    assert len(new.cells) == len(old.cells), where
+    for a, b in zip(old.cells, new.cells):
+        assert max(abs(a.x0 - b.x0), abs(a.x1 - b.x1), abs(a.top - b.top),
+                   abs(a.bottom - b.bottom)) <= TOLERANCE, f"{where}: {a} vs {b}"
+
+
+def test_fast_reading_equals_pdfplumber(forms):
+    assert forms
+    for path in forms:
+        readings = both_readings(path)
+        assert not any(declined for _, _, declined in readings), path.name  # all read fast
+        assert all(old is not None for old, _, _ in readings), path.name
+        assert sum(len(old.cells) for old, _, _ in readings) > 20, path.name  # the tables are read
+        for number, (old, new, _) in enumerate(readings, start=1):
+            assert_same(old, new, f"{path.name} p{number}")
+
+
+def test_read_pages_uses_the_fast_reading(forms, monkeypatch):
+    calls = Counter()
+    original = pdfdoc.read_text_page
+
+    def counting(page, number):
+        calls["pdfplumber"] += 1
+        return original(page, number)
+
+    monkeypatch.setattr(pdfdoc, "read_text_page", counting)
+    layouts = pdfdoc.read_layouts(forms[0])
+    assert layouts and calls["pdfplumber"] == 0
+    assert all(layout.source == "text" for layout in layouts)
+
+
+def test_owner_password_and_rotated_pages(forms, tmp_path):
+    owner = tmp_path / "owner.pdf"
+    rotated = tmp_path / "rotated.pdf"
+    with pikepdf.open(forms[0]) as pdf:
+        pdf.save(owner, encryption=pikepdf.Encryption(owner="x", user="", R=6))
+        pdf.pages[0].rotate(90, relative=True)
+        pdf.save(rotated)
+    plain = pdfdoc.read_layouts(forms[0])
+    assert [w.text for w in pdfdoc.read_layouts(owner)[0].words] == [w.text for w in plain[0].words]
+    # a rotated page is left to pdfplumber: same layout as before the fast reading existed
+    with pdfplumber.open(rotated) as pdf:
+        expected = pdfdoc.read_text_page(pdf.pages[0], 1)
+    got = pdfdoc.read_layouts(rotated)[0]
+    assert_same(expected, got, "rotated p1")
+
+
+@pytest.mark.skipif(not (CORPUS / "manifest.json").is_file(), reason="no generated corpus")
+def test_corpus_text_pages():
+    """Every layout variant of the generated corpus (fake bold, WPS-like, line breaks)."""
+    seen = Counter()
+    for truth_path in sorted(CORPUS.glob("*.truth.json")):
+        truth = json.loads(truth_path.read_text(encoding="utf-8"))
+        if truth.get("error") or truth.get("scan") or truth["layout"] in seen:
+            continue
+        seen[truth["layout"]] += 1
+        path = CORPUS / truth["file"]
+        for number, (old, new, declined) in enumerate(both_readings(path), start=1):
+            assert not declined, f"{path.name} p{number}"
+            assert_same(old, new, f"{path.name} p{number}")
+    assert seen
