@@ -17,6 +17,7 @@ from typing import Callable, Iterable
 from .extract import extract_file
 from .files import sha256_bytes, sha256_file
 from .forms import FormDefinition
+from .scan import share_cores
 from .workspace import open_store
 
 DEFAULT_WORKSPACE = Path("outputs") / "kexie.sqlite"
@@ -117,7 +118,8 @@ def extract_all(paths: list[Path], form: FormDefinition, workspace: Workspace, *
         # A worker that dies (a file that crashes the PDF library) breaks the whole pool; the
         # files in flight are retried in a new pool, and a file that breaks it twice is reported.
         retry = []
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
+        workers = max(1, min(jobs, len(todo)))
+        with ProcessPoolExecutor(max_workers=workers, initializer=share_cores, initargs=(workers,)) as pool:
             futures = {pool.submit(extract_file, path, form): (i, path, digest) for i, path, digest in todo}
             for future in as_completed(futures):
                 i, path, digest = futures[future]

@@ -21,7 +21,7 @@ from .layout import Box, Mark, PageLayout, Word
 from .pdfdoc import read_pages, render_pages
 
 #: resolution at which text-layer pages are rendered to look for seals and signatures
-MARK_DPI = 100
+MARK_DPI = 150  # at 100 dpi a thin seal ring can fall apart and go unseen
 #: dark ink (fraction of the signer's area) beyond the printed words that counts as a signature
 SIGNATURE_INK = 0.004
 #: scanned pages are kept at this resolution to tell a lone 「/」 (which OCR misses) from a blank
@@ -781,10 +781,25 @@ def _signature_area(found: Found, spec: FieldSpec) -> tuple[int, Box] | None:
             end_line, x, _ = region.x_at(hit[0])
             if end_line is line:
                 x_end = x
+                if region.ocr:
+                    x_end = _printed_start(line, x, x_start, x_end)
             break
     em = max(line.height, 1.0)
     return page, Box(x_start + 1, max(cell.box.top + 1, line.top - 1.2 * em), x_end - 1,
                      min(cell.box.bottom - 1, line.bottom + 1.0 * em))
+
+
+def _printed_start(line: Line, x: float, x_start: float, x_end: float) -> float:
+    """Where 「（单位公章）」 starts in an OCR line, when the word also took the signature.
+
+    OCR often joins a scribble left of 「（单位公章）」 to that word, whose characters then
+    look wide; printed characters are about one em (the 「（签章）：」 word's height) each.
+    """
+    word = next((w for w in line.words if w.x0 <= x < w.x1), None)
+    label = next((w for w in line.words if w.x0 <= x_start <= w.x1), None)
+    if word is None or label is None or not word.text:
+        return x_end
+    return max(x_end, word.x1 - len(word.text) * label.height * 1.15)
 
 
 # --- one file --------------------------------------------------------------------------------
@@ -992,7 +1007,9 @@ def extract_files(paths, form: FormDefinition, *, workers: int = 1, progress=Non
         return entries
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    from .scan import share_cores
+
+    with ProcessPoolExecutor(max_workers=workers, initializer=share_cores, initargs=(workers,)) as pool:
         entries = []
         for entry in pool.map(extract_file, paths, [form] * len(paths)):
             entries.append(entry)

@@ -21,6 +21,7 @@ This module is the one place that touches the OCR engine.
 
 from __future__ import annotations
 
+import os
 import threading
 from dataclasses import dataclass
 from typing import Iterator
@@ -57,6 +58,18 @@ class ScannedPage:
 
 _engine = None
 _engine_lock = threading.Lock()
+#: onnxruntime threads per process; ``None``: one per core. ``share_cores`` sets it in workers.
+_threads: int | None = None
+
+
+def share_cores(workers: int) -> None:
+    """Give this process its share of the cores for OCR (a process pool's initializer).
+
+    onnxruntime starts one spinning thread per core in every process: two workers on two
+    cores then run four busy threads and each page takes longer than on one core alone.
+    """
+    global _threads
+    _threads = max(1, (os.cpu_count() or 1) // max(1, workers))
 
 
 def ocr_engine():
@@ -67,10 +80,15 @@ def ocr_engine():
             if _engine is None:
                 from rapidocr import RapidOCR
 
+                threads = {} if _threads is None else {
+                    "EngineConfig.onnxruntime.intra_op_num_threads": _threads,
+                    "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+                }
                 _engine = RapidOCR(params={
+                    **threads,
                     # Never shrink what we pass (RapidOCR PR #235 caps the longest side at 2000).
                     "Global.max_side_len": 10000,
-                    "Global.log_level": "warning",
+                    "Global.log_level": "error",  # an empty crop is normal, not worth a warning on the terminal
                     "Global.text_score": MIN_TEXT_SCORE,
                     # The page is deskewed first: no upside-down lines to classify.
                     "Global.use_cls": False,
@@ -219,8 +237,16 @@ def _without_red(image: np.ndarray) -> np.ndarray:
     red = red_mask(image)
     if cv2.countNonZero(red):
         # Anti-aliased seal edges are pinkish-grey: widen the mask a little.
-        red = cv2.dilate(red, np.ones((3, 3), np.uint8))
-        gray[red > 0] = int(np.percentile(gray, 90))
+        red = cv2.dilate(red, np.ones((3, 3), np.uint8)) > 0
+        paper = int(np.percentile(gray, 90))
+        # Seal ink multiplies over toner: print under a seal is dark red, dark in the red
+        # channel too, while the seal's own ink is nearly paper-white there (FIELD-NOTES: keep
+        # the red channel). Painting the whole red mask out took the 「6」 of 「2026年」 under it.
+        channel = image[..., 0]
+        seal_only = red & (channel.astype(np.float32) > paper * 0.72)
+        under = red & ~seal_only
+        gray[seal_only] = paper
+        gray[under] = channel[under]
     return gray
 
 
@@ -245,10 +271,42 @@ def _rules(gray: np.ndarray, dpi: float):
     bridge = max(3, int(10 * pt))
     horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1)))
     vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
+    vertical = _table_verticals(vertical, horizontal, pt)
     reach = max(3, int(2.5 * pt) | 1)
     horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, 1)))
     vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (1, reach)))
     return horizontal, vertical, k
+
+
+def _table_verticals(vertical: np.ndarray, horizontal: np.ndarray, pt: float) -> np.ndarray:
+    """Keep the vertical strokes that are table rules: long, or running from rule to rule.
+
+    The stems of a title's characters (16–22 pt print: 「科」「协」「书」) and of an underlined cover
+    line (「申报单位：____」, the stem standing on the underline) are as tall as a short row's
+    rule. Painted out as rules they cost the cover its 「科学技术协会」; a rule between two
+    horizontal rules touches one at each end, a stem at most one.
+    """
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
+    if count <= 1:
+        return vertical
+    near = max(2, int(round(3 * pt)))
+    long_enough = 40 * pt
+    h, w = vertical.shape
+    drop = []
+    for i in range(1, count):
+        x, y, bw, bh, _ = stats[i]
+        if bh >= long_enough:
+            continue
+        xa, xb = max(0, x - near), min(w, x + bw + near)
+        top = horizontal[max(0, y - near):min(h, y + near + 1), xa:xb].any()
+        bottom = horizontal[max(0, y + bh - 1 - near):min(h, y + bh + near), xa:xb].any()
+        if not (top and bottom):
+            drop.append(i)
+    if not drop:
+        return vertical
+    keep = vertical.copy()
+    keep[np.isin(labels, drop)] = 0
+    return keep
 
 
 def _cells(horizontal: np.ndarray, vertical: np.ndarray, k: float, dpi: float) -> list[Box]:

@@ -319,3 +319,24 @@ def test_stacked_labels_in_a_narrow_cell_are_read_line_by_line(filled_pdf):
     page = read_scan(scan_like(render_page(filled_pdf, dpi, 5), angle=-1.0), dpi, 5)
     column = [w.text for w in page.layout.words if w.x1 < 120 and w.top < 400]
     assert "".join(column) == "试点单位改革工作目前进展情况"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_digits_under_a_seal_are_kept(scans, dpi):
+    # The seal is stamped over 「（单位公章）」 and the date: print under seal ink is dark red,
+    # not seal ink, and must reach the OCR (it once came back as 「025年3月20日」).
+    text = "".join(w.text for w in scans[dpi].layout.words)
+    assert "2025年3月20日" in text
+
+
+@pytest.mark.slow
+def test_underlined_cover_lines_read_exactly(filled_pdf):
+    # Page 1: 「申报单位：____」 with the answer typed on the underline in 16 pt; the stems of
+    # 科/协 standing on the underline are not table rules (they once read 「学支办会」).
+    dpi = 200
+    page = read_scan(scan_like(render_page(filled_pdf, dpi, 1), angle=1.2), dpi, 1)
+    lines = [w.text for w in page.layout.words]
+    assert "申报单位：浙江省科学技术协会" in lines
+    assert "试点单位：杭州市余杭区科学技术协会" in lines
+    assert "中国科学技术协会" in lines
