@@ -27,10 +27,13 @@ def roster_submissions(n: int) -> list[dict]:
             for i, u in enumerate(units, start=1)]
 
 
-def write_program(tmp_path, funds=None, rules=None, notice=None, holidays=None, name="program.yaml"):
+def write_program(tmp_path, funds=None, rules=None, notice=None, holidays=None, name="program.yaml",
+                  drop_funds=()):
     """The sample programme with some sections changed, written to tmp_path."""
     program = yaml.safe_load(PROGRAM.read_text(encoding="utf-8"))
     program["经费"].update(funds if funds is not None else {"分配方式": "定额", "资助名额": 2})
+    for key in drop_funds:
+        program["经费"].pop(key, None)
     if rules is not None:
         program["评审规则"] = rules
     if notice is not None:
@@ -302,7 +305,7 @@ def test_a_tie_across_the_quota_is_left_to_the_panel(run, tmp_path):
 def test_fixed_amount_needs_a_quota(run, tmp_path):
     subs = roster_submissions(1)
     result = run("scores", expert_sheet(tmp_path, "甲", subs, {"001": 95}), "--program",
-                 write_program(tmp_path, funds={}), "--out", "r.xlsx")
+                 write_program(tmp_path, funds={}, drop_funds=("资助名额",)), "--out", "r.xlsx")
     assert result.exit_code == 2 and "资助名额" in result.output and "program.yaml" in result.output
 
 
