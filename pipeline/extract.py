@@ -101,11 +101,19 @@ def _cjk(char: str) -> bool:
 _HALF_TO_FULL = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"}
 
 
+def _han(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff"
+
+
 def ocr_punctuation(text: str) -> str:
     """Undo OCR's punctuation slips in Chinese text.
 
     OCR returns half-width 「(),:;」 where Chinese text has full-width ones, and reads specks of
-    dirt as 「.」/「·」: between Chinese characters, or leading a value, neither is ever written.
+    dirt as 「.」/「·」: between Chinese characters, or leading a value, neither is ever written;
+    nor a 「·」 next to whitespace or between a number and a Chinese character (「30·个」), nor a
+    「.」 standing alone or between a number written inside a sentence and the Chinese character
+    after it (「项目15.项」; 「。2.加强」 at a paragraph's start is numbering and stays). A 「.」
+    inside an e-mail address, a decimal or 「1977.01」 stays.
     """
     chars = list(text)
     out = []
@@ -114,6 +122,16 @@ def ocr_punctuation(text: str) -> str:
         after = chars[i + 1] if i + 1 < len(chars) else ""
         if char in ".·" and (not before or _cjk(before)):
             continue
+        if char in ".·" and before.isspace() and (not after or after.isspace() or _cjk(after)):
+            continue
+        if char == "·" and (not after or after.isspace() or _cjk(after)):
+            continue
+        if char in ".·" and before.isdigit() and after and _han(after):
+            digits = len(out)
+            while digits and out[digits - 1].isdigit():
+                digits -= 1
+            if digits and _han(out[digits - 1]):
+                continue
         if char in _HALF_TO_FULL and ((before and _cjk(before)) or (after and _cjk(after) and char in "(")):
             char = _HALF_TO_FULL[char]
         out.append(char)
@@ -187,6 +205,8 @@ class Region:
     def __post_init__(self):
         self.text, self.starts = _region_text(self)
         self.norm, self.origin = normalise(self.text)
+        if self.ocr:
+            self.norm, self.origin = _without_specks(self.norm, self.origin)
         # for whole-cell label equality: OCR puts specks of dirt at the ends as 「.」
         self.key = self.norm.strip(".·,'`")
         if not self.parts:
@@ -229,6 +249,22 @@ class Region:
                 return line, word.x0 + inside * step, word.x0 + (inside + 1) * step
             position += length
         raise IndexError(index)
+
+
+def _without_specks(text: str, origin: list[int]) -> tuple[str, list[int]]:
+    """Normalised OCR text without the specks of dirt OCR read as 「.」/「·」 where printed Chinese
+    never has one: with Chinese (or nothing) on both sides (「电子 ·」, 「进展.情况」, 「.情况」).
+    Only for matching labels; a 「.」 after a digit or a Latin letter (「1.工作计划」) stays."""
+    chars, kept = [], []
+    for i, char in enumerate(text):
+        if char in ".·":
+            before = chars[-1] if chars else ""
+            after = text[i + 1] if i + 1 < len(text) else ""
+            if (not before or _cjk(before)) and (not after or _cjk(after) or after in ".·"):
+                continue
+        chars.append(char)
+        kept.append(origin[i])
+    return "".join(chars), kept
 
 
 def _region_text(region: Region) -> tuple[str, list[int]]:
@@ -655,6 +691,8 @@ class Matcher:
             text = _remove(text, prompt, fuzzy=ocr)
         if spec.kind in ("phone", "email", "postcode"):
             text = "".join(text.split())
+        if ocr and spec.kind in ("phone", "postcode"):
+            text = text.replace("·", "").replace(".", "")  # specks: neither is ever written in one
         if spec.kind == "date":
             # the date written in the box; what else OCR left there is prompt debris
             dates = _DATE.findall(norm(text))
@@ -772,6 +810,9 @@ def _signature_area(found: Found, spec: FieldSpec) -> tuple[int, Box] | None:
     if not start:
         return None
     line, _, x_start = region.x_at(start[1] - 1)
+    em = _ocr_em(region) if region.ocr else None
+    if em:
+        x_start = _printed_end(line, start[1] - 1 - _line_start(region, line), em, x_start)
     page = region.page_of(line)
     cell = next(p for p in region.parts if p.page == page and any(line is l for l in p.lines))
     x_end = cell.box.x1 - 2
@@ -781,25 +822,66 @@ def _signature_area(found: Found, spec: FieldSpec) -> tuple[int, Box] | None:
             end_line, x, _ = region.x_at(hit[0])
             if end_line is line:
                 x_end = x
-                if region.ocr:
-                    x_end = _printed_start(line, x, x_start, x_end)
+                if em:
+                    x_end = _printed_start(line, hit[0] - _line_start(region, line), em, x_end)
             break
-    em = max(line.height, 1.0)
+    em = max(line.height, 1.0) if not em else max(line.height, em)
     return page, Box(x_start + 1, max(cell.box.top + 1, line.top - 1.2 * em), x_end - 1,
                      min(cell.box.bottom - 1, line.bottom + 1.0 * em))
 
 
-def _printed_start(line: Line, x: float, x_start: float, x_end: float) -> float:
-    """Where 「（单位公章）」 starts in an OCR line, when the word also took the signature.
+def _line_start(region: Region, line: Line) -> int:
+    """Where ``line`` starts in ``region.text``."""
+    return next(region.starts[i] for i, own in enumerate(region.lines) if own is line)
 
-    OCR often joins a scribble left of 「（单位公章）」 to that word, whose characters then
-    look wide; printed characters are about one em (the 「（签章）：」 word's height) each.
-    """
-    word = next((w for w in line.words if w.x0 <= x < w.x1), None)
-    label = next((w for w in line.words if w.x0 <= x_start <= w.x1), None)
-    if word is None or label is None or not word.text:
-        return x_end
-    return max(x_end, word.x1 - len(word.text) * label.height * 1.15)
+
+def _ocr_em(region: Region) -> float | None:
+    """A printed Chinese character's width in an OCR region: the median over its words of width
+    per character (a word that took a scribble is wider, but such words are few)."""
+    ems = sorted(w.width / _printed_width(w.text, 1.0) for l in region.lines for w in l.words
+                 if len(w.text.strip()) >= 2)
+    return ems[len(ems) // 2] if ems else None
+
+
+def _printed_width(text: str, em: float) -> float:
+    """Printed width of ``text``: one em per Chinese character or full-width mark, half for ASCII."""
+    return sum(em if _cjk(c) else 0.5 * em for c in text)
+
+
+def _word_at(line: Line, offset: int) -> tuple[Word | None, int]:
+    """The word holding character ``offset`` of ``line.text``, and the offset inside it."""
+    position = 0
+    for word in line.words:
+        if line.text[position:position + 1] == " " and not word.text.startswith(" "):
+            position += 1
+        length = max(len(word.text), 1)
+        if offset < position + length:
+            return word, max(offset - position, 0)
+        position += length
+    return None, 0
+
+
+def _stretched(word: Word, em: float) -> bool:
+    """An OCR word wider than its printed characters: it took a scribble (or a gap) too."""
+    return word.width > 1.15 * _printed_width(word.text, em) + em
+
+
+def _printed_end(line: Line, offset: int, em: float, x: float) -> float:
+    """Where the printed character ``offset`` of an OCR line ends, measured from its word's left
+    end; OCR often joins the scribble right of 「（签章）：」 to that word."""
+    word, inside = _word_at(line, offset)
+    if word is None or not _stretched(word, em):
+        return x
+    return min(word.x1, word.x0 + _printed_width(word.text[:inside + 1], em) + 0.3 * em)
+
+
+def _printed_start(line: Line, offset: int, em: float, x: float) -> float:
+    """Where 「（单位公章）」 (character ``offset`` of an OCR line) starts, measured from its word's
+    right end; OCR often joins a scribble left of it to that word, whose characters then look wide."""
+    word, inside = _word_at(line, offset)
+    if word is None or not _stretched(word, em):
+        return x
+    return max(word.x0, word.x1 - _printed_width(word.text[inside:], em) - 0.3 * em)
 
 
 # --- one file --------------------------------------------------------------------------------
@@ -940,24 +1022,28 @@ def _signature(found: Found, spec: FieldSpec, layouts: dict[int, PageLayout], re
     else:
         heights = sorted(w.height for w in layout.words) or [12.0]
         em = heights[len(heights) // 2]  # a printed line; a word with a scribble is taller
-        words = [_printed_part(w, area, em) for w in layout.words]
+        words = [part for w in layout.words for part in _printed_part(w, area, em)]
     ink = ink_in(image, dpi, area, ignore=tuple(words))
     return {"present": ink > SIGNATURE_INK, "page": page, "bbox": area.as_list()}
 
 
-def _printed_part(word: Word, area: Box, em: float) -> Box:
-    """The part of an OCR word box its printed characters cover.
+def _printed_part(word: Word, area: Box, em: float) -> list[Box]:
+    """The parts of an OCR word box its printed characters cover.
 
     OCR often takes a signature scribbled beside 「（单位公章）」 into that word's box; its
     characters are about one em wide each, and the printed label sits on the side away from
-    the signer's area, so trim the box to that side.
+    the signer's area, so trim the box to that side. A word that took 「（签章）：」, the
+    scribble and 「（单位公章）」 at once reaches past the area on both sides: its printed
+    parts are what lies outside the area.
     """
     width = len(word.text) * em * 1.1
     if width >= word.width:
-        return word
+        return [word]
+    if word.x0 < area.x0 and word.x1 > area.x1:
+        return [Box(word.x0, word.top, area.x0, word.bottom), Box(area.x1, word.top, word.x1, word.bottom)]
     if (word.x0 + word.x1) / 2 >= (area.x0 + area.x1) / 2:
-        return Box(word.x1 - width, word.top, word.x1, word.bottom)
-    return Box(word.x0, word.top, word.x0 + width, word.bottom)
+        return [Box(word.x1 - width, word.top, word.x1, word.bottom)]
+    return [Box(word.x0, word.top, word.x0 + width, word.bottom)]
 
 
 def extract_file(path, form: FormDefinition) -> dict:

@@ -285,3 +285,47 @@ def test_form_definition_rejects_unknown_keys_by_name(tmp_path):
         parse_form({"fields": {"试点单位": {"labels": ["试点单位"], "find": "rigth"}}}, tmp_path / "x.yaml")
     with pytest.raises(FormDefinitionError, match="顶层有未知的键「fileds」"):
         parse_form({"fileds": {}}, tmp_path / "x.yaml")
+
+
+# --- OCR slips (pure functions, no rendering) ---------------------------------------------------
+
+
+def test_ocr_specks_dropped_but_real_dots_kept():
+    from pipeline.extract import ocr_punctuation
+
+    assert ocr_punctuation("项目15.项，服务") == "项目15项，服务"
+    assert ocr_punctuation("不少于50.场。") == "不少于50场。"
+    assert ocr_punctuation("站30·个，开") == "站30个，开"
+    assert ocr_punctuation("挂牌。 ·试点将") == "挂牌。 试点将"
+    assert ocr_punctuation("和企业集聚。·") == "和企业集聚。"
+    assert ocr_punctuation("ordoskx@sohu.com .") == "ordoskx@sohu.com "
+    for kept in ("ordoskx@sohu.com", "1977.01", "增长3.5倍", "工作。2.加强组织", "1.工作计划"):
+        assert ocr_punctuation(kept) == kept
+
+
+def test_ocr_label_matches_through_specks():
+    from pipeline.extract import Line, Region
+    from pipeline.layout import Box, Word
+
+    lines = [Line([Word(0, 0, 40, 13, "电子 ·")]), Line([Word(0, 20, 26, 33, "邮箱")])]
+    region = Region(1, Box(0, 0, 60, 40), lines, True, ocr=True)
+    assert region.find("电子邮箱") is not None
+    assert Region(1, Box(0, 0, 60, 40), lines, True).find("电子邮箱") is None  # text layer: as written
+    numbered = Region(1, Box(0, 0, 200, 20), [Line([Word(0, 0, 80, 13, "1.工作计划")])], True, ocr=True)
+    assert numbered.find("1.工作计划") is not None
+
+
+def test_signer_area_inside_one_ocr_word_holding_both_labels_and_the_scribble():
+    from pipeline.extract import Line, _printed_end, _printed_part, _printed_start
+    from pipeline.layout import Box, Word
+
+    em = 13.1  # 12 characters of 「申报单位负责人（签章）：」, a scribble, then 「（单位公章)」
+    word = Word(86.8, 603.7, 399.6, 628.9, "申报单位负责人（签章）：（单位公章)")
+    line = Line([word])
+    x0 = _printed_end(line, 11, em, 0.0)
+    x1 = _printed_start(line, 12, em, 0.0)
+    assert 240 <= x0 <= 255 and 315 <= x1 <= 335
+    parts = _printed_part(word, Box(x0, 590, x1, 640), em)
+    assert len(parts) == 2 and parts[0].x1 <= x0 and parts[1].x0 >= x1
+    plain = Line([Word(85.7, 177.1, 243.4, 190.1, "试点单位负责人（签章）：")])
+    assert _printed_end(plain, 11, em, 243.0) == 243.0  # a word of print only: as measured
