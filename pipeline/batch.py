@@ -12,7 +12,7 @@ import json
 import os
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable
 
 from .extract import extract_file
 from .files import sha256_bytes, sha256_file
@@ -38,21 +38,6 @@ CREATE TABLE IF NOT EXISTS files (
     mtime   REAL NOT NULL
 );
 """
-
-
-def collect_pdfs(inputs: Iterable) -> list[Path]:
-    """Files named and *.pdf files inside named folders (sorted), each once."""
-    seen, out = set(), []
-    for item in inputs:
-        item = Path(item)
-        found = sorted(p for p in item.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf") \
-            if item.is_dir() else [item]
-        for path in found:
-            key = path.resolve()
-            if key not in seen:
-                seen.add(key)
-                out.append(path)
-    return out
 
 
 class Workspace:

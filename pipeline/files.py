@@ -6,6 +6,7 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+from typing import Iterable
 
 
 def write_atomic(path, data: bytes) -> Path:
@@ -47,3 +48,29 @@ def sha256_file(path, chunk: int = 1 << 20) -> str:
         for block in iter(lambda: handle.read(chunk), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def collect_pdfs(paths: Iterable, what: str = " PDF 文件") -> list[Path]:
+    """Files as given, and every *.pdf directly inside a folder (sorted), each once.
+
+    A missing file stays in the list, so that it is reported as a failed file rather than
+    silently skipped; a folder without PDFs is a usage error.
+    """
+    from .errors import UsageProblem
+
+    files: list[Path] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.suffix.lower() == ".pdf" and p.is_file())
+            if not found:
+                raise UsageProblem(f"目录「{path}」中没有{what}")
+        else:
+            found = [path]
+        for item in found:
+            key = item.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(item)
+    return files

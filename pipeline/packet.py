@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import DataFileError, KexieError, UnreadableDocument, UsageProblem
-from .files import move_atomic, sha256_file, write_atomic
+from .files import collect_pdfs, move_atomic, sha256_file, write_atomic
 from .redact import RedactionFailed, blind_copy, fold, sensitive_strings, short_forms, text_leaks
 
 #: the five criteria of seed 000 (第十四条), equally weighted, when the programme names none
@@ -172,7 +172,9 @@ def load_submissions(inputs, *, form: str = "申报书", include_incomplete: boo
         from .extract import extract_files
         from .forms import load_form
 
-        files = _collect_pdfs(inputs)
+        files = collect_pdfs(inputs, " PDF 申报材料")
+        if not files:
+            raise UsageProblem("没有给出任何申报材料（验证报告 .json、PDF 文件或目录）")
         entries = extract_files(files, load_form(form), workers=workers, progress=progress)
         for entry in entries:
             entry["status"] = "complete" if entry["status"] == "ok" else entry["status"]
@@ -193,23 +195,6 @@ def load_submissions(inputs, *, form: str = "申报书", include_incomplete: boo
             item.reason = f"形式审查未通过（{status}）" + (f"：{problems}" if problems else "")
         submissions.append(item)
     return submissions
-
-
-def _collect_pdfs(paths: list[Path]) -> list[Path]:
-    """Files as given, and every *.pdf inside a folder; a missing file stays in the list, so
-    that it is reported as failed rather than silently skipped."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            inside = sorted(p for p in path.iterdir() if p.suffix.lower() == ".pdf" and p.is_file())
-            if not inside:
-                raise UsageProblem(f"目录「{path}」中没有 PDF 申报材料")
-            files.extend(inside)
-        else:
-            files.append(path)
-    if not files:
-        raise UsageProblem("没有给出任何申报材料（验证报告 .json、PDF 文件或目录）")
-    return files
 
 
 def _report_entries(path: Path) -> list[dict]:

@@ -11,6 +11,7 @@ import click
 
 from .. import extract as extracting
 from ..errors import UsageProblem
+from ..files import collect_pdfs
 from ..forms import load_form
 from .common import progress_bar, reports_errors
 
@@ -57,19 +58,3 @@ def extract(paths, form_name, fmt, out_path, jobs):
     click.echo(f"{form.name}：共 {len(entries)} 份，读出 {len(entries) - len(failed)} 份，"
                f"失败 {len(failed)} 份。" + (f"结果：{out_path}" if out_path else ""), err=True)
     sys.exit(1 if failed else 0)
-
-
-def collect_pdfs(paths) -> list[Path]:
-    """Files as given, and every *.pdf inside a directory (sorted); a missing path stays in the
-    list so that it is reported as a failed file, not silently skipped."""
-    files: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            inside = sorted(p for p in path.iterdir() if p.suffix.lower() == ".pdf" and p.is_file())
-            if not inside:
-                raise UsageProblem(f"目录「{path}」中没有 PDF 文件")
-            files.extend(inside)
-        else:
-            files.append(path)
-    return files

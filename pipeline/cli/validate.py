@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from ..batch import DEFAULT_WORKSPACE, Workspace, collect_pdfs, extract_all
+from ..batch import DEFAULT_WORKSPACE, Workspace, extract_all
+from ..files import collect_pdfs
 from ..errors import UsageProblem
 from ..forms import load_form
 from ..program import load_program
