@@ -293,3 +293,54 @@ def test_checks_section_typos_are_refused_by_name(tmp_path):
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(FormDefinitionError, match="blank"):
         load_form(bad)
+
+
+@pytest.mark.slow
+def test_a_validation_killed_half_way_keeps_what_was_done_and_resumes(tmp_path):
+    """kill -9 in the middle: every file finished before is in the workspace; the rerun finishes."""
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    import pikepdf
+
+    from conftest import SAMPLES
+
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    with pikepdf.open(SAMPLES / "returned" / "江苏省科学技术协会.pdf") as source:
+        for i in range(16):
+            copy_ = pikepdf.new()
+            for page in source.pages[:5]:
+                copy_.pages.append(page)
+            copy_.docinfo["/Title"] = f"副本 {i}"  # distinct bytes: nothing comes from the cache
+            copy_.save(batch / f"{i:02d}.pdf")
+    db = tmp_path / "ws.sqlite"
+    command = [sys.executable, "-m", "pipeline.cli", "validate", str(batch), "--db", str(db), "--jobs", "1",
+               "--format", "json"]
+    process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+
+    def done() -> int:
+        try:
+            with sqlite3.connect(db) as connection:
+                return connection.execute("SELECT COUNT(*) FROM extractions").fetchone()[0]
+        except sqlite3.Error:
+            return 0
+
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and done() < 4:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    kept = done()
+    assert 4 <= kept < 16, "the run should have been killed half-way"
+
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode in (0, 1), result.stderr
+    report = json.loads(result.stdout)
+    assert len(report["files"]) == 16 and report["summary"]["error"] == 0
+    assert done() == 16
