@@ -129,9 +129,16 @@ def _load_csv(path: Path):
 
 
 def _load_xlsx(path: Path):
-    import openpyxl
+    return _table_rows(path, read_sheet(path, "名单")), "table"
+
+
+def read_sheet(path, sheet_name: str) -> list[list]:
+    """The cell values of an .xlsx sheet (the named one, else the first), with clear errors."""
     import zipfile
 
+    import openpyxl
+
+    path = Path(path)
     if not zipfile.is_zipfile(path):
         head = path.read_bytes()[:8]
         if head.startswith(b"\xd0\xcf\x11\xe0"):
@@ -142,11 +149,10 @@ def _load_xlsx(path: Path):
     except Exception as exc:  # openpyxl raises many kinds on damaged files
         raise DataFileError(path, f"Excel 文件已损坏，无法打开（{exc.__class__.__name__}）") from None
     try:
-        sheet = book["名单"] if "名单" in book.sheetnames else book.worksheets[0]
-        table = [list(row) for row in sheet.iter_rows(values_only=True)]
+        sheet = book[sheet_name] if sheet_name in book.sheetnames else book.worksheets[0]
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
     finally:
         book.close()
-    return _table_rows(path, table), "table"
 
 
 _LOADERS = {".yaml": _load_yaml, ".yml": _load_yaml, ".json": _load_json, ".csv": _load_csv, ".xlsx": _load_xlsx}

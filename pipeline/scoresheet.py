@@ -19,10 +19,10 @@ This module is the only one that knows the layout; ``pipeline.scores`` works on 
 from __future__ import annotations
 
 import io
-import zipfile
 from decimal import Decimal
 from pathlib import Path
 
+from .records import read_sheet
 from .errors import DataFileError, NotThisForm
 from .files import write_atomic
 
@@ -126,24 +126,10 @@ def read_score_sheet(path) -> tuple[str, str, list[dict]]:
     criteria in the sheet's column order; raw values are what the cell holds (None when empty),
     judged later against the programme by ``pipeline.scores``.
     """
-    import openpyxl
-
     path = Path(path)
     if not path.is_file():
         raise DataFileError(path, "文件不存在")
-    if not zipfile.is_zipfile(path):
-        if path.read_bytes()[:4] == b"\xd0\xcf\x11\xe0":
-            raise DataFileError(path, "文件已加密或是旧版 .xls 格式：请在 Excel 中取消密码并另存为 .xlsx")
-        raise DataFileError(path, "不是有效的 Excel（.xlsx）文件，可能已损坏")
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on damaged files
-        raise DataFileError(path, f"Excel 文件已损坏，无法打开（{exc.__class__.__name__}）") from None
-    try:
-        sheet = book[SHEET_NAME] if SHEET_NAME in book.sheetnames else book.worksheets[0]
-        table = [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
+    table = read_sheet(path, SHEET_NAME)
     return _parse(path, table)
 
 
