@@ -22,8 +22,8 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
-from .records import read_sheet
 from .errors import DataFileError, NotThisForm
+from .records import read_sheet
 from .files import write_atomic
 
 SHEET_NAME = "评分表"
