@@ -31,6 +31,9 @@ BLANK_DPI = 100
 SLASH_INK = 5.0
 
 _SLACK = 3.0  # points: ruling lines of one grid never meet exactly
+#: A table row ending this close to the lowest ruling line of the document may have been cut by
+#: the page break (Word breaks a row at a line of text: less than two lines are left over).
+_CUT_ROW_GAP = 30.0
 _DATE = re.compile(r"\d{2,4}年\d{1,2}月\d{1,2}日")
 
 
@@ -303,9 +306,32 @@ def _paragraph_breaks(region: Region, lines: list[Line]):
             return True
         if following.x0 > left + 0.8 * em:
             return True
-        return line.x1 < right - slack * em
+        if line.x1 >= right - slack * em:
+            return False
+        # Short, but the next line's first unbreakable piece would not have fit after it
+        # (「50」|「场。2025年」: no break before 「。」 nor inside a number): a wrap, not an end.
+        return _leading_width(following) < right - line.x1 - 0.25 * em
 
     return breaks
+
+
+#: Characters a line may not start with (kinsoku): they stay with the character before them.
+_NO_LINE_START = set("，。、；：？！”’）》」』〉】%,.;:?!)]")
+_LEADING_PIECE = re.compile(rf"^.[{re.escape(''.join(_NO_LINE_START))}]*[0-9A-Za-z.%]*")
+
+
+def _leading_width(line: Line) -> float:
+    """Width of the first piece of ``line`` that a line break cannot split (a character with the
+    punctuation and digits glued to it), from its word's extent (ASCII counted as half a character)."""
+    word = line.words[0]
+    piece = _LEADING_PIECE.match(word.text)
+    if not piece or not word.text:
+        return 0.0
+
+    def units(text: str) -> float:
+        return sum(0.5 if char.isascii() else 1.0 for char in text)
+
+    return (word.x1 - word.x0) * units(piece.group()) / max(units(word.text), 0.5)
 
 
 def _joined_text(parts: list[Region]) -> tuple[str, list[int]]:
@@ -371,6 +397,8 @@ class Document:
         for layout in layouts:
             self.pages[layout.number] = _page_regions(layout)
         self.regions = [r for n in sorted(self.pages) for r in self.pages[n]]
+        #: The lowest ruling line on any page: where the page's text area ends.
+        self.body_bottom = max((c.bottom for layout in layouts for c in layout.cells), default=0.0)
 
     def cells(self, page: int) -> list[Region]:
         return [r for r in self.pages.get(page, []) if r.is_cell]
@@ -744,6 +772,7 @@ class Matcher:
         while True:
             row = [c for c in self.doc.cells(page)
                    if abs(c.box.top - bottom) <= _SLACK and c.box.x1 > left and c.box.x0 < right]
+            cut = None  # the last row of the previous page, when the page break may have split it
             if not row:
                 if any(c.box.top >= bottom - _SLACK for c in self.doc.cells(page)):
                     break  # something else follows on this page: the table has ended
@@ -756,15 +785,40 @@ class Matcher:
                 if self._match_header(row, spec):  # the header repeated on the new page
                     bottom = min(c.box.bottom for c in row)
                     continue
+                if result and bottom >= self.doc.body_bottom - _CUT_ROW_GAP:
+                    cut = result[-1]
             values = {}
             for name, centre in columns:
                 cell = next((c for c in row if c.box.x0 - _SLACK <= centre <= c.box.x1 + _SLACK), None)
                 value = " ".join(cell.text.replace("\n", "").split()) if cell else ""
                 values[name] = ocr_punctuation(value) if cell is not None and cell.ocr else value
             bottom = min(c.box.bottom for c in row)
-            if any(values.values()):
+            if cut is not None and _continues(cut, values, names[0]):
+                for name, value in values.items():
+                    cut[name] = _run_on(cut[name], value)
+            elif any(values.values()):
                 result.append({name: values.get(name, "") for name in names})
         return result
+
+
+def _continues(previous: dict, values: dict, key: str) -> bool:
+    """Whether a row at the top of a page is the rest of ``previous``, split by the page break.
+
+    Word and WPS let a row break across pages unless told not to: the words that did not fit
+    go on in the same columns on the next page, and the key column (姓名), which fits on one
+    line, is empty there. A row of its own fills its key, or something the previous row left empty.
+    """
+    filled = [name for name, value in values.items() if value]
+    return (bool(filled) and not values.get(key) and bool(previous.get(key))
+            and all(previous.get(name) for name in filled))
+
+
+def _run_on(before: str, after: str) -> str:
+    """A cell's text continued over the page break (a space only between two Latin words)."""
+    if not after:
+        return before
+    gap = " " if before and _latin(before[-1]) and _latin(after[0]) else ""
+    return before + gap + after
 
 
 def _joiner(before: Region, after: Region) -> str:

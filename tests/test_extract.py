@@ -13,7 +13,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import PROGRAM
+from conftest import PROGRAM, SAMPLES
 
 from pipeline.cli import main
 from pipeline.extract import fold_whitespace, norm
@@ -329,3 +329,31 @@ def test_signer_area_inside_one_ocr_word_holding_both_labels_and_the_scribble():
     assert len(parts) == 2 and parts[0].x1 <= x0 and parts[1].x0 >= x1
     plain = Line([Word(85.7, 177.1, 243.4, 190.1, "试点单位负责人（签章）：")])
     assert _printed_end(plain, 11, em, 243.0) == 243.0  # a word of print only: as measured
+
+
+def test_row_broken_across_pages_is_one_row():
+    """西藏's form (made without 「不允许跨页断行」) breaks 罗亚楠's row over pages 12–13:
+    「…科学技术协会科」 | 「普部」. It is one person, not a person and a partly filled row."""
+    result = invoke("extract", SAMPLES / "returned" / "西藏自治区科学技术协会.pdf", "--form", "申报书")
+    team = json.loads(result.stdout)["files"][0]["fields"]["主要参与团队"]
+    assert len(team) == 11
+    row = next(r for r in team if r["姓名"] == "罗亚楠")
+    assert row == {"姓名": "罗亚楠", "性别": "男", "出生年月": "1978.12",
+                   "单位": "西藏自治区科学技术协会科普部", "职务职称": "四级主任科员"}
+    assert all(r["姓名"] for r in team)
+
+
+@pytest.mark.parametrize("previous, values, merged", [
+    # the rest of the 单位 over the break: merged
+    ({"姓名": "罗亚楠", "单位": "协会科", "职务职称": "科员"}, {"姓名": "", "单位": "普部", "职务职称": ""}, True),
+    # a name of its own: a new row
+    ({"姓名": "罗亚楠", "单位": "协会", "职务职称": "科员"}, {"姓名": "魏颖", "单位": "科普部", "职务职称": ""}, False),
+    # fills what the previous row left empty: a partly filled row of its own
+    ({"姓名": "罗亚楠", "单位": "协会", "职务职称": ""}, {"姓名": "", "单位": "", "职务职称": "科员"}, False),
+    # the previous row had no name either: nothing to continue
+    ({"姓名": "", "单位": "协会", "职务职称": ""}, {"姓名": "", "单位": "科普部", "职务职称": ""}, False),
+])
+def test_continuation_rule(previous, values, merged):
+    from pipeline.extract import _continues
+
+    assert _continues(previous, values, "姓名") is merged

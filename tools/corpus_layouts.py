@@ -122,6 +122,16 @@ def loosen_spacing(doc, multiple: float, after: Pt) -> None:
         fmt.space_after = after
 
 
+def allow_row_splits(doc, tables) -> None:
+    """Let rows break across pages, as in a form retyped without 「允许跨页断行」 turned off."""
+    for index in tables:
+        for row in doc.tables[index].rows:
+            properties = row._tr.trPr
+            if properties is not None:
+                for element in properties.findall(qn("w:cantSplit")):
+                    properties.remove(element)
+
+
 # --- the variants ------------------------------------------------------------------------------
 
 
@@ -148,7 +158,7 @@ def kaiti_plain_labels(doc) -> None:
 
 def wps_like(doc) -> None:
     """As retyped in WPS: 宋体/微软雅黑, 1.5 line spacing with space after, half-width brackets,
-    labels spaced with two blanks, smaller values."""
+    labels spaced with two blanks, smaller values, table rows free to break across pages."""
     replace_fonts(doc, {"仿宋_GB2312": "宋体", "楷体_GB2312": "宋体", "黑体": "微软雅黑"})
     for label in SPACED_LABELS:
         relabel(doc, label, label.replace("    ", "  "))
@@ -158,11 +168,14 @@ def wps_like(doc) -> None:
     set_value_size(doc, Pt(12), tables=[BASIC, LEADERS, TEAM])
     set_value_size(doc, Pt(14), tables=[LABELS_1, LABELS_2, CONTENT, PLAN_1, PLAN_2, PLAN_3])
     set_column_widths(doc.tables[BASIC], [Mm(32), Mm(48), Mm(32), Mm(44)])
+    for index in (LEADERS, TEAM):  # 单位 narrower: units wrap, rows grow, some straddle a page
+        set_column_widths(doc.tables[index], [Mm(24), Mm(14), Mm(28), Mm(40), Mm(50)])
+    allow_row_splits(doc, [LEADERS, TEAM])
 
 
 def line_breaks(doc) -> None:
     """Labels with a line break inside (申报单位/负责人, 电子/邮箱) and wide spacing (姓      名);
-    values in 小四, so every line breaks elsewhere."""
+    values in 小四, so every line breaks elsewhere; table rows free to break across pages."""
     for old, new in (("申报单位负责人", "申报单位\n负责人"), ("试点单位负责人", "试点单位\n负责人"),
                      ("试点起止日期", "试点起止\n日期"), ("电子邮箱", "电子\n邮箱"),
                      ("通讯地址", "通讯\n地址"), ("办公电话", "办公\n电话")):
@@ -173,6 +186,9 @@ def line_breaks(doc) -> None:
     set_value_size(doc, Pt(12))
     for index in (LABELS_1, LABELS_2):
         set_column_widths(doc.tables[index], [Mm(24), Mm(132)])
+    for index in (LEADERS, TEAM):
+        set_column_widths(doc.tables[index], [Mm(22), Mm(14), Mm(26), Mm(34), Mm(60)])
+    allow_row_splits(doc, [LEADERS, TEAM])
 
 
 #: layout name → what it changes (None: our template as it is)
