@@ -10,8 +10,8 @@ this module works on plain layouts and never touches pdfplumber, pikepdf or pypd
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from contextlib import contextmanager
-from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -104,12 +104,13 @@ def read_layouts(path, *, scan_dpi: int = SCAN_DPI) -> list[PageLayout]:
 
 def read_pages(path, *, scan_dpi: int = SCAN_DPI,
                keep_image: Callable[[PageLayout], float | None] | None = None
-               ) -> tuple[list[PageLayout], dict[int, tuple[np.ndarray, float]]]:
+               ) -> tuple[list[PageLayout], ScanImages]:
     """Page layouts, and the (deskewed image, dpi) of the scanned pages ``keep_image`` asks for.
 
     A scanned page's words and cells are measured on the straightened image, so ink must be
     measured on that same image later. ``keep_image(layout)`` gives the resolution to keep a
-    page's image at (None: drop it), so that a long scan does not fill the memory.
+    page's image at (None: drop it); the images are made again when looked up (:class:`ScanImages`),
+    so that a long scan does not fill the memory.
     """
     path = Path(path)
     layouts: dict[int, PageLayout] = {}
@@ -130,7 +131,7 @@ def read_pages(path, *, scan_dpi: int = SCAN_DPI,
             finally:
                 page.close()  # pdfplumber caches each page's objects; free them as we go
         total = len(pdf.pages)
-    images: dict[int, tuple[np.ndarray, float]] = {}
+    images = ScanImages(path, scan_dpi)
     if scanned:
         from .scan import read_scan  # OCR models load only when a file needs them
 
@@ -139,8 +140,51 @@ def read_pages(path, *, scan_dpi: int = SCAN_DPI,
             layouts[number] = page.layout
             keep_dpi = keep_image(page.layout) if keep_image is not None else None
             if keep_dpi:
-                images[number] = _reduced(page.image, page.dpi, keep_dpi)
+                # read_scan returns the page itself when it was straight enough not to turn
+                images.keep(number, None if page.image is image else page.angle, keep_dpi)
     return [layouts[n] for n in range(1, total + 1)], images
+
+
+class ScanImages(Mapping):
+    """{page number: (deskewed image, dpi)} of the scanned pages kept, each made when looked up.
+
+    Holding the images from the reading costs 3–12 MB a page (a 100-page scan held 360 MB);
+    a page looked up is rendered again, turned by the angle the reading found and reduced the
+    same way, which gives the very pixels its words were measured on. A page made is kept:
+    a file's marks and its 「/」 checks look up the same few pages.
+    """
+
+    def __init__(self, path, dpi: float):
+        self.path = Path(path)
+        self.dpi = dpi
+        self._kept: dict[int, tuple[float | None, float]] = {}  # page: (angle turned or None, dpi kept at)
+        self._made: dict[int, tuple[np.ndarray, float]] = {}
+
+    def keep(self, number: int, angle: float | None, dpi: float) -> None:
+        """Remember to give page ``number`` turned by ``angle`` (None: not turned), at ``dpi`` or less."""
+        self._kept[number] = (angle, dpi)
+        self._made.pop(number, None)
+
+    def __getitem__(self, number: int) -> tuple[np.ndarray, float]:
+        made = self._made.get(number)
+        if made is None:
+            angle, dpi = self._kept[number]
+            from .scan import page_images, rotate
+
+            image, = page_images(self.path, self.dpi, [number])
+            if angle is not None:
+                image = rotate(image, angle)
+            made = self._made[number] = _reduced(image, self.dpi, dpi)
+        return made
+
+    def __contains__(self, number) -> bool:
+        return number in self._kept
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(sorted(self._kept))
+
+    def __len__(self) -> int:
+        return len(self._kept)
 
 
 def _reduced(image: np.ndarray, dpi: float, target: float) -> tuple[np.ndarray, float]:
@@ -662,8 +706,9 @@ def scan_images(path, numbers: Iterable[int], dpi: int) -> Iterator[tuple[int, n
     from .scan import page_images
 
     wanted = sorted(set(numbers))
-    if not wanted:
-        return
-    for number, image in enumerate(islice(page_images(str(path), dpi), wanted[-1]), start=1):
-        if number in wanted:
-            yield number, image
+    pages = page_images(str(path), dpi, wanted)  # only these: a mixed file's text pages are not rendered
+    try:
+        for number in wanted:
+            yield number, next(pages)
+    finally:
+        pages.close()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
+import tracemalloc
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pdfplumber
 import pikepdf
 import pypdfium2 as pdfium
@@ -13,7 +17,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from pipeline import pdfdoc
+from pipeline import pdfdoc, scan
 from pipeline.cli import main
 from test_extract import RECORDS
 
@@ -128,3 +132,48 @@ def test_corpus_text_pages():
             assert not declined, f"{path.name} p{number}"
             assert_same(old, new, f"{path.name} p{number}")
     assert seen
+
+
+def test_a_scan_holds_no_page_images_and_gives_back_the_ones_it_measured(forms, tmp_path, monkeypatch):
+    """read_pages keeps no image per scanned page (a 100-page scan held 360 MB of them); a page
+    looked up is made again, pixel for pixel the straightened image its words were measured on."""
+    from PIL import Image
+
+    dpi = pdfdoc.SCAN_DPI
+    document = pdfium.PdfDocument(str(forms[0]))
+    frames = []
+    for index, angle in ((0, 0.0), (1, 1.5)):  # a straight page and a tilted one
+        image = document[index].render(scale=dpi / 72).to_pil().convert("RGB")
+        image = image.rotate(angle, resample=Image.BICUBIC, fillcolor=(255, 255, 255))
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=80)
+        frames.append(Image.open(io.BytesIO(buffer.getvalue())))
+    document.close()
+    scanned = tmp_path / "scan.pdf"
+    frames[0].save(scanned, save_all=True, append_images=frames[1:], resolution=dpi)
+
+    keep = {1: 100, 2: 1e9}  # as extract.py asks: reduced, or full resolution
+    measured = {}
+    reading = scan.read_scan
+
+    def remembering(image, dpi, number):
+        page = reading(image, dpi, number)
+        kept, kept_dpi = pdfdoc._reduced(page.image, page.dpi, keep[number])
+        measured[number] = (hashlib.sha256(np.ascontiguousarray(kept)).hexdigest(), kept.shape, kept_dpi)
+        return page
+
+    monkeypatch.setattr(scan, "read_scan", remembering)
+    pdfdoc.read_pages(scanned)  # the OCR engine loads outside the measurement
+    tracemalloc.start()
+    try:
+        layouts, images = pdfdoc.read_pages(scanned, keep_image=lambda layout: keep[layout.number])
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    assert [layout.source for layout in layouts] == ["ocr", "ocr"]
+    assert held < 1024 * 1024, f"{held / 1024 / 1024:.1f} MB held after reading two pages"
+    assert sorted(images) == [1, 2] and 3 not in images
+    for number in (1, 2):
+        image, kept_dpi = images[number]
+        assert (hashlib.sha256(np.ascontiguousarray(image)).hexdigest(), image.shape, kept_dpi) == measured[number]
+    assert images[2][1] == dpi and images[1][1] < 101
