@@ -32,6 +32,10 @@ SEAL_MIN_RING = 0.6
 # stroke at form sizes (一 in a 16 pt heading) is about 15 pt.
 RULE_MIN_PT = 30.0
 
+# Ink smaller than this (points, longest side) is a speck of dirt, not writing: a 「/」 in
+# 五号 print is about 8 pt tall, the dots of a scanned page 1–2 pt.
+SPECK_PT = 4.0
+
 
 def _px(pt: float, dpi: float) -> int:
     return int(round(pt * dpi / 72.0))
@@ -180,6 +184,34 @@ def ink_in(image: np.ndarray, dpi: float, box: Box, ignore: Iterable[Box] = ()) 
     if ink is None or area == 0:
         return 0.0
     return cv2.countNonZero(ink) / float(area)
+
+
+def written_slash(image: np.ndarray, dpi: float, box: Box, ignore: Iterable[Box] = ()) -> bool | None:
+    """Whether the ink in ``box`` is a hand- or typewritten 「/」: True, nothing written: False,
+    something else (characters): None.
+
+    Specks of dirt (under ``SPECK_PT``) do not count. A 「/」 is one thin stroke, taller than
+    wide, leaning right: its pixels lie along a line whose x falls as y grows; a 「1」 or 「l」
+    stands upright, and a character is not one thin line.
+    """
+    ink, _ = _ink_around(image, dpi, box, ignore)
+    if ink is None:
+        return False
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    speck = SPECK_PT * dpi / 72.0
+    marks = [i for i in range(1, count) if max(stats[i, 2], stats[i, 3]) >= speck]
+    if not marks:
+        return False
+    if len(marks) > 1:
+        return None
+    ys, xs = np.nonzero(labels == marks[0])
+    height = float(ys.max() - ys.min() + 1)
+    width = float(xs.max() - xs.min() + 1)
+    if height < 1.2 * width or len(ys) < 3:
+        return None
+    slope, offset = np.polyfit(ys.astype(np.float64), xs.astype(np.float64), 1)
+    spread = float(np.std(xs - (slope * ys + offset)))
+    return bool(-1.0 <= slope <= -0.12 and spread <= 0.12 * height)
 
 
 def ink_boxes(image: np.ndarray, dpi: float, box: Box, ignore: Iterable[Box] = ()) -> list[Box]:

@@ -43,6 +43,8 @@ RULES_DPI = 150.0
 MAX_TILT = 5.0
 # Recognised text below this confidence is dropped.
 MIN_TEXT_SCORE = 0.5
+# Ink smaller than this (points) is a speck, not a character (五号 print is ~10 pt; a 「/」 ~8 pt).
+CHAR_MIN_PT = 5.0
 
 
 @dataclass
@@ -175,7 +177,7 @@ def read_scan(image: np.ndarray, dpi: float, number: int) -> ScannedPage:
 
     seals = find_seals(straight, dpi)
     gray = _without_red(straight)
-    horizontal, vertical, k = _rules(gray, dpi)
+    horizontal, vertical, k = _rules(gray, dpi, seals)
     cells = _cells(horizontal, vertical, k, dpi)
 
     # OCR input: red ink and ruling lines painted out, so neither the seal's characters nor a
@@ -187,6 +189,7 @@ def read_scan(image: np.ndarray, dpi: float, number: int) -> ScannedPage:
     rules = _vertical_rules(vertical, k)
     del gray, rules_full, horizontal, vertical  # free before the OCR engine's peak
     words = _ocr_words(clean, dpi, rules)
+    words = _reading_order(words + _unread_cells(clean, dpi, cells, words))
 
     layout = PageLayout(
         number=number,
@@ -297,8 +300,12 @@ def _binary(gray: np.ndarray) -> np.ndarray:
     return ((gray < paper * 0.7) * 255).astype(np.uint8)
 
 
-def _rules(gray: np.ndarray, dpi: float):
-    """Horizontal and vertical rule masks at ``min(dpi, RULES_DPI)`` and the scale used."""
+def _rules(gray: np.ndarray, dpi: float, seals: Iterable[Box] = ()):
+    """Horizontal and vertical rule masks at ``min(dpi, RULES_DPI)`` and the scale used.
+
+    ``seals`` (boxes in points): a rule under a seal is lost where the seal's ring and
+    characters cover it, up to the seal's whole width; gaps inside a seal's disc are bridged.
+    """
     k = min(1.0, RULES_DPI / dpi)
     small = cv2.resize(gray, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1 else gray
     work = dpi * k
@@ -310,8 +317,18 @@ def _rules(gray: np.ndarray, dpi: float):
     # Bridge breaks in a rule (scanner dropouts; a seal's ring painted out where it crosses
     # the rule) and let rules meet at the corners.
     bridge = max(3, int(10 * pt))
-    horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1)))
-    vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
+    closed_h = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1)))
+    closed_v = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
+    discs = np.zeros(ink.shape, np.uint8)
+    for seal in seals:
+        centre = (int((seal.x0 + seal.x1) / 2 * pt), int((seal.top + seal.bottom) / 2 * pt))
+        cv2.circle(discs, centre, int(max(seal.width, seal.height) / 2 * pt) + 2, 255, thickness=-1)
+    if discs.any():
+        wide = max(3, int(max(s.width for s in seals) * 1.05 * pt))
+        for mask, closed, shape in ((horizontal, closed_h, (wide, 1)), (vertical, closed_v, (1, wide))):
+            further = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, shape))
+            closed[(further > 0) & (discs > 0)] = 255
+    horizontal, vertical = closed_h, closed_v
     vertical = _table_verticals(vertical, horizontal, pt)
     reach = max(3, int(2.5 * pt) | 1)
     horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, 1)))
@@ -399,7 +416,7 @@ def _ocr_words(clean: np.ndarray, dpi: float, rules: list[tuple[float, float, fl
     if boxes is None or len(boxes) == 0:
         return []
     height, width = clean.shape
-    ink = clean < float(np.percentile(clean, 90)) * 0.7
+    ink = _ink(clean)
     pad = max(2, int(round(1.5 * dpi / 72)))
     to_pt = 72.0 / dpi
     pieces: list[tuple[int, int, int, int]] = []
@@ -428,6 +445,127 @@ def _ocr_words(clean: np.ndarray, dpi: float, rules: list[tuple[float, float, fl
         if all(word.intersection(w) < 0.6 * min(word.area, w.area) for w in words):
             words.append(word)
     return _reading_order(words)
+
+
+def _ink(clean: np.ndarray) -> np.ndarray:
+    """Dark pixels of the cleaned page (relative to its paper, which is rarely white)."""
+    return clean < float(np.percentile(clean, 90)) * 0.7
+
+
+def _unread_cells(clean: np.ndarray, dpi: float, cells: list[Box], words: list[Word]) -> list[Word]:
+    """Words for cells that hold characters the line detector did not find.
+
+    At the detection resolution the detector misses a lone character (「男」 in a 性别 cell) and
+    a label stacked one character per line in a narrow cell (试/点/单/位/概/况). A cell with
+    no word in it but character-sized ink is read here: each stacked character, or the one
+    line, cut from the full-resolution page and recognised. Specks of dirt are too small to count.
+    """
+    to_pt = 72.0 / dpi
+    ink = _ink(clean)
+    height, width = clean.shape
+    inset = max(2, int(round(1.5 * dpi / 72)))
+    min_char = CHAR_MIN_PT * dpi / 72
+    taken = [Box(w.x0 / to_pt, w.top / to_pt, w.x1 / to_pt, w.bottom / to_pt) for w in words]
+    jobs: list[tuple[list[tuple[int, int, int, int]], bool]] = []
+    for cell in cells:
+        if any(cell.contains_point((w.x0 + w.x1) / 2, (w.top + w.bottom) / 2) for w in taken):
+            continue
+        x0, y0 = max(0, int(cell.x0) + inset), max(0, int(cell.top) + inset)
+        x1, y1 = min(width, int(cell.x1) - inset), min(height, int(cell.bottom) - inset)
+        if x1 - x0 < min_char or y1 - y0 < min_char:
+            continue
+        glyphs = _glyphs(ink[y0:y1, x0:x1], min_char)
+        if not glyphs:
+            continue
+        glyphs = [(x0 + a, y0 + b, x0 + c, y0 + d) for a, b, c, d in glyphs]
+        jobs.append((glyphs, _stacked(glyphs)))
+    if not jobs:
+        return []
+    pad = max(2, int(round(1.5 * dpi / 72)))
+    crops = []
+    for glyphs, stacked in jobs:
+        if stacked:
+            crops.append(_side_by_side([clean[b - pad:d + pad, a - pad:c + pad] for a, b, c, d in glyphs]))
+        else:
+            a, b = min(g[0] for g in glyphs), min(g[1] for g in glyphs)
+            c, d = max(g[2] for g in glyphs), max(g[3] for g in glyphs)
+            crops.append(clean[max(0, b - pad):d + pad, max(0, a - pad):c + pad])
+    found = []
+    for (glyphs, stacked), (text, score) in zip(jobs, _recognise(ocr_engine(), crops)):
+        if not text or score < MIN_TEXT_SCORE:
+            continue
+        if stacked and len(text) == len(glyphs):
+            found.extend(Word(a * to_pt, b * to_pt, c * to_pt, d * to_pt, text=char)
+                         for char, (a, b, c, d) in zip(text, glyphs))
+        else:
+            a, b = min(g[0] for g in glyphs), min(g[1] for g in glyphs)
+            c, d = max(g[2] for g in glyphs), max(g[3] for g in glyphs)
+            found.append(Word(a * to_pt, b * to_pt, c * to_pt, d * to_pt, text=text))
+    return found
+
+
+def _glyphs(ink: np.ndarray, min_char: float) -> list[tuple[int, int, int, int]]:
+    """Character-sized boxes of ink in one cell, top to bottom: rows of ink cut at blank rows,
+    pieces of one character (the two parts of 「二」, the dots of 「单」) joined again; specks
+    (smaller than ``min_char``) dropped."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink.astype(np.uint8), connectivity=8)
+    keep = np.zeros(count, dtype=bool)
+    strokes = [i for i in range(1, count) if max(stats[i, 2], stats[i, 3]) >= 0.5 * min_char]
+    keep[strokes] = True
+    near = 0.6 * min_char
+    for i in range(1, count):  # a dot belongs to a character (「单」「点」) when it is close to a stroke
+        if keep[i]:
+            continue
+        x, y, w, h, _ = stats[i]
+        keep[i] = any(x < stats[j, 0] + stats[j, 2] + near and stats[j, 0] < x + w + near
+                      and y < stats[j, 1] + stats[j, 3] + near and stats[j, 1] < y + h + near
+                      for j in strokes)
+    mask = keep[labels]
+    rows = np.flatnonzero(mask.any(axis=1))
+    if not len(rows):
+        return []
+    runs, start, last = [], rows[0], rows[0]
+    for r in rows[1:]:
+        if r > last + 1:
+            runs.append((start, last + 1))
+            start = r
+        last = r
+    runs.append((start, last + 1))
+    boxes = []
+    for top, bottom in runs:
+        cols = np.flatnonzero(mask[top:bottom].any(axis=0))
+        boxes.append([int(cols[0]), int(top), int(cols[-1]) + 1, int(bottom)])
+    # join pieces of one character: while the union is no taller than the tallest piece (a
+    # whole character such as 「试」) by more than a fifth
+    tallest = max(max(b[3] - b[1] for b in boxes), 1.6 * min_char)
+    joined: list[list[int]] = []
+    for box in boxes:
+        if joined:
+            last_box = joined[-1]
+            union = [min(last_box[0], box[0]), last_box[1], max(last_box[2], box[2]), box[3]]
+            if union[3] - union[1] <= 1.2 * tallest:
+                joined[-1] = union
+                continue
+        joined.append(box)
+    return [tuple(b) for b in joined if max(b[2] - b[0], b[3] - b[1]) >= min_char]
+
+
+def _stacked(glyphs: list[tuple[int, int, int, int]]) -> bool:
+    """Several characters one above the other (a vertical label), not one line of text."""
+    return len(glyphs) > 1 and all(b[1] >= a[3] for a, b in zip(glyphs, glyphs[1:]))
+
+
+def _side_by_side(crops: list[np.ndarray]) -> np.ndarray:
+    """Character crops laid out as one horizontal line, for the line recogniser."""
+    height = max(c.shape[0] for c in crops)
+    gap = max(2, height // 5)
+    parts = []
+    for crop in crops:
+        top = (height - crop.shape[0]) // 2
+        canvas = np.full((height, crop.shape[1] + gap), 255, dtype=np.uint8)
+        canvas[top:top + crop.shape[0], :crop.shape[1]] = crop
+        parts.append(canvas)
+    return np.hstack(parts)
 
 
 def _lines_in(ink: np.ndarray, x0: int, y0: int, x1: int, y1: int, dpi: float):
@@ -462,6 +600,39 @@ def _lines_in(ink: np.ndarray, x0: int, y0: int, x1: int, y1: int, dpi: float):
 
 
 def _recognise(engine, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+    """Text and confidence of each crop, in simplified characters."""
+    return [(_simplified(text), score) for text, score in _recognised(engine, crops)]
+
+
+_to_simplified = None
+
+
+def _simplified(text: str) -> str:
+    """The PP-OCR recogniser was trained on both scripts and now and then returns a character's
+    traditional form (「性別」, 「黃」); the forms are written in simplified characters.
+
+    Only characters outside GB 2312 (the simplified set) are converted (OpenCC t2s): 「沈」 is
+    a surname in simplified text, though t2s would make it 「沉」.
+    """
+    global _to_simplified
+    if not text or all(_in_gb2312(char) for char in text):
+        return text
+    if _to_simplified is None:
+        import opencc
+
+        _to_simplified = opencc.OpenCC("t2s")
+    return "".join(char if _in_gb2312(char) else _to_simplified.convert(char) for char in text)
+
+
+def _in_gb2312(char: str) -> bool:
+    try:
+        char.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _recognised(engine, crops: list[np.ndarray]) -> list[tuple[str, float]]:
     """Text and confidence of each crop, recognised in one batch."""
     if not crops:
         return []

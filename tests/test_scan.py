@@ -340,3 +340,96 @@ def test_underlined_cover_lines_read_exactly(filled_pdf):
     assert "申报单位：浙江省科学技术协会" in lines
     assert "试点单位：杭州市余杭区科学技术协会" in lines
     assert "中国科学技术协会" in lines
+
+
+def _blank_page(dpi: float, width_pt: float = 300, height_pt: float = 300) -> np.ndarray:
+    k = dpi / 72
+    return np.full((int(height_pt * k), int(width_pt * k), 3), 236, dtype=np.uint8)
+
+
+def _draw_box(image: np.ndarray, dpi: float, box: Box) -> np.ndarray:
+    k = dpi / 72
+    pil = Image.fromarray(image)
+    ImageDraw.Draw(pil).rectangle([box.x0 * k, box.top * k, box.x1 * k, box.bottom * k],
+                                  outline=(20, 20, 20), width=max(1, int(0.8 * k)))
+    return np.asarray(pil)
+
+
+def _specks(image: np.ndarray, dpi: float, box: Box, count: int = 12, seed: int = 3) -> np.ndarray:
+    """Dots of dirt of 1–1.5 pt, as on a scanned page."""
+    k = dpi / 72
+    rng = np.random.default_rng(seed)
+    pil = Image.fromarray(image)
+    draw = ImageDraw.Draw(pil)
+    for _ in range(count):
+        x, y = rng.uniform(box.x0 + 3, box.x1 - 3) * k, rng.uniform(box.top + 3, box.bottom - 3) * k
+        r = rng.uniform(0.5, 0.75) * k
+        draw.ellipse([x - r, y - r, x + r, y + r], fill=(40, 40, 40))
+    return np.asarray(pil)
+
+
+@pytest.mark.parametrize("dpi", [100, 150, 300])
+def test_written_slash_tells_a_slash_from_specks_a_one_and_characters(dpi):
+    from pipeline.marks import written_slash
+
+    cell = Box(20, 20, 120, 50)
+    k = dpi / 72
+    specked = _specks(_blank_page(dpi), dpi, cell)
+    assert written_slash(specked, dpi, cell) is False
+
+    pil = Image.fromarray(specked.copy())
+    ImageDraw.Draw(pil).line([(74 * k, 43 * k), (80 * k, 28 * k)], fill=(20, 20, 20), width=max(2, int(0.8 * k)))
+    assert written_slash(np.asarray(pil), dpi, cell) is True
+
+    pil = Image.fromarray(_blank_page(dpi))  # an upright 「1」 is not a slash
+    ImageDraw.Draw(pil).line([(77 * k, 28 * k), (77 * k, 43 * k)], fill=(20, 20, 20), width=max(2, int(0.8 * k)))
+    assert written_slash(np.asarray(pil), dpi, cell) is not True
+
+    word = draw_text(_blank_page(dpi), dpi, 60, 27, "无", 12, colour=(20, 20, 20))
+    assert written_slash(word, dpi, cell) is None
+
+
+@pytest.mark.slow
+def test_characters_the_detector_misses_are_read_from_their_cell():
+    # A label stacked one character a line in a 10 mm cell (the form retyped with narrow label
+    # columns), and a lone 「男」 in a small cell: the line detector finds neither at 90 dpi.
+    dpi = 300
+    image = _blank_page(dpi, 300, 380)
+    narrow, small = Box(20, 20, 48, 330), Box(120, 330, 160, 360)
+    for box in (narrow, Box(48, 20, 280, 330), Box(20, 330, 120, 360), small, Box(160, 330, 280, 360)):
+        image = _draw_box(image, dpi, box)
+    for i, char in enumerate("试点单位概况"):
+        image = draw_text(image, dpi, 27, 90 + i * 24, char, 14, colour=(20, 20, 20))
+    image = draw_text(image, dpi, 134, 337, "男", 12, colour=(20, 20, 20))
+    page = read_scan(scan_like(image, angle=0.4), dpi, 1).layout
+
+    def inside(box):
+        return "".join(w.text for w in page.words if box.contains_point((w.x0 + w.x1) / 2, (w.top + w.bottom) / 2))
+
+    assert inside(narrow) == "试点单位概况"
+    assert inside(small) == "男"
+
+
+@pytest.mark.slow
+def test_a_box_whose_rule_is_hidden_under_a_seal_is_still_a_cell():
+    # Thick seal paste covers the box's bottom rule where the seal is stamped across it: the
+    # rule is gone for most of the seal's width, yet the box is still one cell.
+    dpi = 200
+    k = dpi / 72
+    image = _draw_box(_blank_page(dpi, 400, 300), dpi, Box(20, 20, 380, 200))
+    image = _draw_box(image, dpi, Box(20, 200, 380, 280))
+    image = draw_seal(image, dpi, 200, 200, diameter=115)
+    image = image.copy()
+    gap = slice(int(150 * k), int(250 * k))
+    rows = slice(int(198 * k), int(203 * k))
+    image[rows, gap] = np.where(image[rows, gap].mean(axis=2, keepdims=True) < 120, (215, 40, 40), image[rows, gap])
+    page = read_scan(image, dpi, 1).layout
+    assert any(abs(c.x0 - 20) < 3 and abs(c.top - 20) < 3 and abs(c.bottom - 200) < 3 for c in page.cells)
+
+
+def test_recognised_text_comes_back_in_simplified_characters():
+    from pipeline.scan import _simplified
+
+    assert _simplified("性別") == "性别" and _simplified("黃蕾") == "黄蕾"
+    text = "申报书所填内容真实准确，干部、乾隆、里程、云南、沈思远、喆"
+    assert _simplified(text) == text
