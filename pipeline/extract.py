@@ -97,6 +97,12 @@ def fuzzy_find(text: str, pattern: str, start: int = 0) -> tuple[int, int] | Non
     return (best[1], best[2]) if best else None
 
 
+def _close(key: str, label: str) -> bool:
+    """A scanned cell's text is a long label (6+ characters) with at most one edit in six."""
+    allowed = len(label) // 6
+    return bool(allowed) and abs(len(key) - len(label)) <= allowed and _edits(key, label) <= allowed
+
+
 def _edits(a: str, b: str) -> int:
     """Levenshtein distance."""
     previous = list(range(len(b) + 1))
@@ -530,11 +536,8 @@ class Matcher:
         #成效」: the stacked line 「亮点」 not found), when no other label is nearer.
         for label in labels:
             target = norm(label)
-            allowed = len(target) // 6
-            if not allowed:
-                continue
             hits = [r for r in self.doc.regions if r.is_cell and r.ocr and r.key and r.key not in self.labels
-                    and abs(len(r.key) - len(target)) <= allowed and _edits(r.key, target) <= allowed]
+                    and _close(r.key, target)]
             if hits:
                 return hits
         return []
@@ -576,9 +579,7 @@ class Matcher:
         if len(key) < 6:
             return False
         if key not in self._near:
-            self._near[key] = any(abs(len(key) - len(label)) <= len(label) // 6
-                                  and _edits(key, label) <= len(label) // 6
-                                  for label in self.labels if len(label) >= 6)
+            self._near[key] = any(_close(key, label) for label in self.labels)
         return self._near[key]
 
     def group_of(self, region: Region) -> str | None:
