@@ -24,8 +24,9 @@ from .pdfdoc import read_pages, render_pages
 MARK_DPI = 150  # at 100 dpi a thin seal ring can fall apart and go unseen
 #: dark ink (fraction of the signer's area) beyond the printed words that counts as a signature
 SIGNATURE_INK = 0.004
-#: scanned pages are kept at this resolution to tell a lone 「/」 (which OCR misses) from a blank
-BLANK_DPI = 100
+#: scanned pages are looked at again at this resolution to tell a lone 「/」 (which OCR misses
+#: or reads as 「1.」) from a blank; at 100 dpi a thin grey slash fades under the ink threshold
+BLANK_DPI = 150
 #: ink (square points) in an answer's area, beyond the printed words, that OCR must have
 #: missed: a 「/」 leaves 15–20 pt² whatever the box's size, scanner noise 2–3 pt²
 SLASH_INK = 5.0
@@ -35,6 +36,8 @@ _SLACK = 3.0  # points: ruling lines of one grid never meet exactly
 #: the page break (Word breaks a row at a line of text: less than two lines are left over).
 _CUT_ROW_GAP = 30.0
 _DATE = re.compile(r"\d{2,4}年\d{1,2}月\d{1,2}日")
+#: what any written date holds, in figures or in words; 「/」 is the form's own 「nothing here」
+_DATE_INK = re.compile(r"[\d〇零一二三四五六七八九十年月日/]")
 
 
 # --- text as the reader sees it --------------------------------------------------------------
@@ -127,6 +130,7 @@ def _han(char: str) -> bool:
 
 #: Chinese punctuation after which no other of these is ever written.
 _PAUSES = set("，、；：。")
+_QUOTES = set("“”‘’")
 
 
 def ocr_punctuation(text: str) -> str:
@@ -138,15 +142,20 @@ def ocr_punctuation(text: str) -> str:
     「.」 standing alone or between a number written inside a sentence and the Chinese character
     after it (「项目15.项」; 「。2.加强」 at a paragraph's start is numbering and stays). A 「.」
     inside an e-mail address, a decimal or 「1977.01」 stays. Two pauses in a row (「，，」,
-    「、：」) are one pause and a speck.
+    「、：」) are one pause and a speck; so is a 「.」 after a closing quote or a 「/」, a 「*」
+    between Chinese characters (a seal's star) and a colon starting a line.
     """
     chars = list(text)
     out = []
     for i, char in enumerate(chars):
         before = out[-1] if out else ""
         after = chars[i + 1] if i + 1 < len(chars) else ""
-        if char in ".·．" and (not before or _cjk(before)):
+        if char in ".·．" and (not before or _cjk(before) or before in _QUOTES or before == "/"):
             continue
+        if char in ":：" and (not before or before.isspace()) and (not after or _cjk(after)):
+            continue  # a colon starting a line (「 :试点」) is a speck
+        if char == "*" and before and _cjk(before) and after and _cjk(after):
+            continue  # a seal's star read between characters (「，*申报」)
         if _HALF_TO_FULL.get(char, char) in _PAUSES and before in _PAUSES:  # 「，，」「、：」: a speck
             continue
         if char in ".·" and before.isspace() and (not after or after.isspace() or _cjk(after)):
@@ -321,7 +330,8 @@ def _paragraph_breaks(region: Region, lines: list[Line]):
     """
     left = min(line.x0 for line in lines)
     right = _text_right(region, lines)
-    em = max(max(line.height for line in lines), 1.0)
+    # OCR boxes stand taller than the print; a character's width is the em there
+    em = (region.ocr and _ocr_em(region)) or max(max(line.height for line in lines), 1.0)
     indents = any(line.x0 > left + 0.8 * em for line in lines[1:]) and region.is_cell
     slack = 6.0 if indents else 3.5
 
@@ -770,6 +780,10 @@ class Matcher:
             dates = _DATE.findall(norm(text))
             if dates:
                 return dates[0]
+            if ocr and not _DATE_INK.search(norm(text)):
+                # no character a date is written with: a prompt misread under the seal
+                # (「（单位公章）」 → 「确位公章）」), not something the applicant wrote
+                return ""
         if ocr:
             text = ocr_punctuation(text)
         lines = [" ".join(line.split()) for line in text.split("\n")]

@@ -178,7 +178,8 @@ def read_scan(image: np.ndarray, dpi: float, number: int) -> ScannedPage:
     seals = find_seals(straight, dpi)
     gray = _without_red(straight)
     horizontal, vertical, k = _rules(gray, dpi, seals)
-    cells = _cells(horizontal, vertical, k, dpi)
+    cells = _cells(cv2.bitwise_or(horizontal, _closing_rules(horizontal, vertical, dpi * k / 72.0)),
+                   vertical, k, dpi)
 
     # OCR input: red ink and ruling lines painted out, so neither the seal's characters nor a
     # rule read as "1" / "|" end up in a field.
@@ -390,6 +391,33 @@ def _cells(horizontal: np.ndarray, vertical: np.ndarray, k: float, dpi: float) -
         cells.append(Box((x - half) / k, (y - half) / k, (x + bw - 1 + half) / k, (y + bh - 1 + half) / k))
     cells.sort(key=lambda c: (round(c.top), c.x0))
     return cells
+
+
+def _closing_rules(horizontal: np.ndarray, vertical: np.ndarray, pt: float) -> np.ndarray:
+    """Horizontal lines that close a box cut by a page break (the scan's own _closing_edges).
+
+    A box that runs on to the next page is printed without its bottom rule (and, on the next
+    page, often without its top): where two or more long vertical rules end at the same height
+    with no horizontal rule there, a line between them makes the open box a cell.
+    """
+    added = np.zeros_like(horizontal)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
+    long_rules = [s for s in stats[1:] if s[3] >= 40 * pt]
+    snap = max(2, int(round(4 * pt)))
+    for end in (lambda s: s[1], lambda s: s[1] + s[3] - 1):  # top, bottom
+        group: list = []
+        for rule in sorted(long_rules, key=end) + [None]:
+            if rule is not None and group and end(rule) - end(group[0]) <= snap:
+                group.append(rule)
+                continue
+            if len(group) >= 2:
+                y = int(round(sum(end(r) for r in group) / len(group)))
+                x0, x1 = min(r[0] for r in group), max(r[0] + r[2] for r in group)
+                band = horizontal[max(0, y - snap):y + snap + 1, x0:x1].any(axis=0)
+                if band.mean() < 0.5:
+                    added[max(0, y - 1):y + 2, x0:x1] = 255
+            group = [rule]
+    return added
 
 
 def _count_runs(flags: np.ndarray) -> int:

@@ -299,8 +299,41 @@ def test_ocr_specks_dropped_but_real_dots_kept():
     assert ocr_punctuation("挂牌。 ·试点将") == "挂牌。 试点将"
     assert ocr_punctuation("和企业集聚。·") == "和企业集聚。"
     assert ocr_punctuation("ordoskx@sohu.com .") == "ordoskx@sohu.com "
-    for kept in ("ordoskx@sohu.com", "1977.01", "增长3.5倍", "工作。2.加强组织", "1.工作计划"):
+    assert ocr_punctuation("“抓手”.问题") == "“抓手”问题"
+    assert ocr_punctuation("/·..") == "/"
+    assert ocr_punctuation("经审核，*申报书") == "经审核，申报书"  # a seal's star
+    assert ocr_punctuation("问题。\n:试点将") == "问题。\n试点将"
+    for kept in ("ordoskx@sohu.com", "1977.01", "增长3.5倍", "工作。2.加强组织", "1.工作计划",
+                 "申报单位：长治市", "电话：0351", "a*b"):
         assert ocr_punctuation(kept) == kept
+
+
+def test_ocr_paragraph_indent_measured_in_printed_characters():
+    # OCR boxes stand taller (21 pt) than the 16 pt print; the next paragraph's indent, cut to
+    # 14 pt by a loose box, is still most of a character and starts a paragraph.
+    from pipeline.extract import Line, Region
+    from pipeline.layout import Box, Word
+
+    texts = [(128, 502, "进入乡镇（街道）科协班子。2025年，长治市科协获"),
+             (128, 511, "评全省科协系统综合考核优秀等次。开展科技工作者状"),
+             (129, 469, "会，及时总结经验、研究解决试点中遇到的问题。"),
+             (142, 511, "推动“科普中国”资源精准落地，完善县、乡、村")]
+    lines = [Line([Word(x0, 400 + 28 * i, x1, 421 + 28 * i, text)]) for i, (x0, x1, text) in enumerate(texts)]
+    region = Region(1, Box(122, 390, 522, 520), lines, True, ocr=True)
+    assert region.text.split("\n")[-1] == texts[-1][2]
+
+
+def test_ocr_date_box_holds_a_date_or_nothing():
+    # The seal stamped over 「（单位公章）」 makes OCR read 「确位公章）」: no date was written.
+    from pipeline.extract import Document, Matcher
+
+    form = load_form("申报书")
+    spec = next(s for s in form.fields if s.key == "申报单位意见.日期")
+    matcher = Matcher(Document([]), form)
+    assert matcher._clean("确位公章）", spec, ocr=True) == ""
+    assert matcher._clean("（单位公章）\n2026年5月29日", spec, ocr=True) == "2026年5月29日"
+    assert matcher._clean("/", spec, ocr=True) == "/"
+    assert matcher._clean("二〇二六年五月", spec, ocr=True) == "二〇二六年五月"  # kept for the format check
 
 
 def test_ocr_label_matches_through_specks():

@@ -427,6 +427,23 @@ def test_a_box_whose_rule_is_hidden_under_a_seal_is_still_a_cell():
     assert any(abs(c.x0 - 20) < 3 and abs(c.top - 20) < 3 and abs(c.bottom - 200) < 3 for c in page.cells)
 
 
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_a_box_cut_by_the_page_break_is_still_a_cell(dpi):
+    # A long answer's box runs on to the next page: Word and LibreOffice print it without its
+    # bottom rule (and on the next page without its top); the words in it are still its value.
+    k = dpi / 72
+    pil = Image.fromarray(_blank_page(dpi, 400, 400))
+    draw = ImageDraw.Draw(pil)
+    width = max(1, int(0.8 * k))
+    for x0, y0, x1, y1 in ((20, 10, 380, 10), (20, 30, 380, 30),  # a row above, then a box open below
+                           (20, 10, 20, 360), (380, 10, 380, 360), (200, 100, 200, 300)):  # a lone stroke
+        draw.line([(x0 * k, y0 * k), (x1 * k, y1 * k)], fill=(20, 20, 20), width=width)
+    page = read_scan(np.asarray(pil), dpi, 1).layout
+    assert any(abs(c.x0 - 20) < 3 and abs(c.top - 30) < 3 and abs(c.x1 - 380) < 3 and abs(c.bottom - 360) < 3
+               for c in page.cells), page.cells
+    assert len(page.cells) == 2, page.cells
+
+
 def test_recognised_text_comes_back_in_simplified_characters():
     from pipeline.scan import _simplified
 
