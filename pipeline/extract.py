@@ -37,6 +37,7 @@ _SLACK = 3.0  # points: ruling lines of one grid never meet exactly
 _CUT_ROW_GAP = 30.0
 _DATE = re.compile(r"\d{2,4}年\d{1,2}月\d{1,2}日")
 #: what any written date holds, in figures or in words; 「/」 is the form's own 「nothing here」
+_DATE_SPECKS = re.compile(r"[.·]+(?=[年月日])|(?<=[年月日])[.·]+")  # 「2026.年6月5日」 on a scan
 _DATE_INK = re.compile(r"[\d〇零一二三四五六七八九十年月日/]")
 
 
@@ -150,9 +151,10 @@ def ocr_punctuation(text: str) -> str:
     for i, char in enumerate(chars):
         before = out[-1] if out else ""
         after = chars[i + 1] if i + 1 < len(chars) else ""
+        char = "·" if char in "•∙⋅" else char  # a speck read as any kind of dot
         if char in ".·．" and (not before or _cjk(before) or before in _QUOTES or before == "/"):
             continue
-        if char in ":：" and (not before or before.isspace()) and (not after or _cjk(after)):
+        if char in ":：" and (not before or before.isspace()) and (not after or after.isspace() or _cjk(after)):
             continue  # a colon starting a line (「 :试点」) is a speck
         if char == "*" and before and _cjk(before) and after and _cjk(after):
             continue  # a seal's star read between characters (「，*申报」)
@@ -162,6 +164,8 @@ def ocr_punctuation(text: str) -> str:
             continue
         if char == "·" and (not after or after.isspace() or _cjk(after)):
             continue
+        if char == "." and before.isdigit() and not after:
+            continue  # 「1985-05.」: nothing ends in a full stop after a figure but a speck
         if char in ".·" and before.isdigit() and after and _han(after):
             digits = len(out)
             while digits and out[digits - 1].isdigit():
@@ -777,7 +781,7 @@ class Matcher:
             text = text.replace("·", "").replace(".", "")  # specks: neither is ever written in one
         if spec.kind == "date":
             # the date written in the box; what else OCR left there is prompt debris
-            dates = _DATE.findall(norm(text))
+            dates = _DATE.findall(_DATE_SPECKS.sub("", norm(text)))
             if dates:
                 return dates[0]
             if ocr and not _DATE_INK.search(norm(text)):
@@ -958,13 +962,14 @@ def _ocr_em(region: Region) -> float | None:
     """A printed Chinese character's width in an OCR region: the median over its words of width
     per character (a word that took a scribble is wider, but such words are few)."""
     ems = sorted(w.width / _printed_width(w.text, 1.0) for l in region.lines for w in l.words
-                 if len(w.text.strip()) >= 2)
+                 if len(w.text) >= 2 and not any(c.isspace() for c in w.text))  # 「年 月 日」: gaps
     return ems[len(ems) // 2] if ems else None
 
 
 def _printed_width(text: str, em: float) -> float:
-    """Printed width of ``text``: one em per Chinese character or full-width mark, half for ASCII."""
-    return sum(em if _cjk(c) else 0.5 * em for c in text)
+    """Printed width of ``text``: one em per Chinese character or full-width mark, half for ASCII
+    (but OCR's 「(),:;」 stand for the full-width marks printed in Chinese text)."""
+    return sum(em if _cjk(c) or c in _HALF_TO_FULL else 0.5 * em for c in text)
 
 
 def _word_at(line: Line, offset: int) -> tuple[Word | None, int]:
@@ -981,8 +986,9 @@ def _word_at(line: Line, offset: int) -> tuple[Word | None, int]:
 
 
 def _stretched(word: Word, em: float) -> bool:
-    """An OCR word wider than its printed characters: it took a scribble (or a gap) too."""
-    return word.width > 1.15 * _printed_width(word.text, em) + em
+    """An OCR word wider than its printed characters: it took a scribble (or a gap) too —
+    a short scribble at that (「负责人(签章)：」 + 3 em of ink + 「单位公章)」)."""
+    return word.width > _printed_width(word.text, em) + 1.5 * em
 
 
 def _printed_end(line: Line, offset: int, em: float, x: float) -> float:

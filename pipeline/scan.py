@@ -45,6 +45,8 @@ MAX_TILT = 5.0
 MIN_TEXT_SCORE = 0.5
 # Ink smaller than this (points) is a speck, not a character (五号 print is ~10 pt; a 「/」 ~8 pt).
 CHAR_MIN_PT = 5.0
+# A label column (试点/单位/概况 stacked two characters a line) is at most this wide.
+NARROW_CELL_PT = 60.0
 
 
 @dataclass
@@ -494,19 +496,30 @@ def _unread_cells(clean: np.ndarray, dpi: float, cells: list[Box], words: list[W
     inset = max(2, int(round(1.5 * dpi / 72)))
     min_char = CHAR_MIN_PT * dpi / 72
     taken = [Box(w.x0 / to_pt, w.top / to_pt, w.x1 / to_pt, w.bottom / to_pt) for w in words]
+    narrow = NARROW_CELL_PT * dpi / 72
     jobs: list[tuple[list[tuple[int, int, int, int]], bool]] = []
     for cell in cells:
-        if any(cell.contains_point((w.x0 + w.x1) / 2, (w.top + w.bottom) / 2) for w in taken):
+        inside = [w for w in taken if cell.contains_point((w.x0 + w.x1) / 2, (w.top + w.bottom) / 2)]
+        if inside and cell.width > narrow:
             continue
         x0, y0 = max(0, int(cell.x0) + inset), max(0, int(cell.top) + inset)
         x1, y1 = min(width, int(cell.x1) - inset), min(height, int(cell.bottom) - inset)
         if x1 - x0 < min_char or y1 - y0 < min_char:
             continue
-        glyphs = _glyphs(ink[y0:y1, x0:x1], min_char)
+        area = ink[y0:y1, x0:x1]
+        if inside:
+            # a stacked label the detector read in part (试点/单位/改革/…/情况): the rest of it
+            area = area.copy()
+            for w in inside:
+                area[max(0, int(w.top) - inset - y0):max(0, int(w.bottom) + inset - y0),
+                     max(0, int(w.x0) - inset - x0):max(0, int(w.x1) + inset - x0)] = 0
+        glyphs = _glyphs(area, min_char)
+        if inside:
+            glyphs = [g for g in glyphs if g[3] - g[1] >= min_char]  # whole characters, not a dot
         if not glyphs:
             continue
         glyphs = [(x0 + a, y0 + b, x0 + c, y0 + d) for a, b, c, d in glyphs]
-        jobs.append((glyphs, _stacked(glyphs)))
+        jobs.append((glyphs, bool(inside) or _stacked(glyphs)))
     if not jobs:
         return []
     pad = max(2, int(round(1.5 * dpi / 72)))
@@ -522,14 +535,31 @@ def _unread_cells(clean: np.ndarray, dpi: float, cells: list[Box], words: list[W
     for (glyphs, stacked), (text, score) in zip(jobs, _recognise(ocr_engine(), crops)):
         if not text or score < MIN_TEXT_SCORE:
             continue
-        if stacked and len(text) == len(glyphs):
-            found.extend(Word(a * to_pt, b * to_pt, c * to_pt, d * to_pt, text=char)
-                         for char, (a, b, c, d) in zip(text, glyphs))
+        per_glyph = _split_over(text, glyphs) if stacked else None
+        if per_glyph:
+            found.extend(Word(a * to_pt, b * to_pt, c * to_pt, d * to_pt, text=part)
+                         for part, (a, b, c, d) in zip(per_glyph, glyphs))
         else:
             a, b = min(g[0] for g in glyphs), min(g[1] for g in glyphs)
             c, d = max(g[2] for g in glyphs), max(g[3] for g in glyphs)
             found.append(Word(a * to_pt, b * to_pt, c * to_pt, d * to_pt, text=text))
     return found
+
+
+def _split_over(text: str, glyphs: list[tuple[int, int, int, int]]) -> list[str] | None:
+    """``text`` read from stacked glyph rows, cut back into each row's characters (a row of
+    a label column holds one or two characters, about as wide as tall each); None if the
+    count does not add up."""
+    counts = [max(1, round((c - a) / max(1, d - b))) for a, b, c, d in glyphs]
+    if sum(counts) != len(text):
+        counts = [1] * len(glyphs)
+        if len(glyphs) != len(text):
+            return None
+    parts, at = [], 0
+    for count in counts:
+        parts.append(text[at:at + count])
+        at += count
+    return parts
 
 
 def _glyphs(ink: np.ndarray, min_char: float) -> list[tuple[int, int, int, int]]:

@@ -303,6 +303,9 @@ def test_ocr_specks_dropped_but_real_dots_kept():
     assert ocr_punctuation("/·..") == "/"
     assert ocr_punctuation("经审核，*申报书") == "经审核，申报书"  # a seal's star
     assert ocr_punctuation("问题。\n:试点将") == "问题。\n试点将"
+    assert ocr_punctuation(": 该单位") == " 该单位"
+    assert ocr_punctuation("/ •") == "/ "
+    assert ocr_punctuation("1985-05.") == "1985-05"
     for kept in ("ordoskx@sohu.com", "1977.01", "增长3.5倍", "工作。2.加强组织", "1.工作计划",
                  "申报单位：长治市", "电话：0351", "a*b"):
         assert ocr_punctuation(kept) == kept
@@ -333,6 +336,7 @@ def test_ocr_date_box_holds_a_date_or_nothing():
     assert matcher._clean("确位公章）", spec, ocr=True) == ""
     assert matcher._clean("（单位公章）\n2026年5月29日", spec, ocr=True) == "2026年5月29日"
     assert matcher._clean("/", spec, ocr=True) == "/"
+    assert matcher._clean("2026.年6月5日", spec, ocr=True) == "2026年6月5日"
     assert matcher._clean("二〇二六年五月", spec, ocr=True) == "二〇二六年五月"  # kept for the format check
 
 
@@ -362,6 +366,23 @@ def test_signer_area_inside_one_ocr_word_holding_both_labels_and_the_scribble():
     assert len(parts) == 2 and parts[0].x1 <= x0 and parts[1].x0 >= x1
     plain = Line([Word(85.7, 177.1, 243.4, 190.1, "试点单位负责人（签章）：")])
     assert _printed_end(plain, 11, em, 243.0) == 243.0  # a word of print only: as measured
+    # a short scribble (3 em) OCR took in with half-width 「(」「)」 and lost 「（」 of the label
+    short = Line([Word(86, 157, 363, 181, "试点单位负责人(签章)：单位公章)")])
+    x0, x1 = _printed_end(short, 11, 13.97, 200.0), _printed_start(short, 12, 13.97, 200.0)
+    assert 250 <= x0 < x1 - 20 and x1 <= 295
+
+
+def test_ocr_em_from_printed_characters():
+    # OCR's half-width 「(」「):」 stand for full-width print; 「年 月 日」 is mostly gap
+    from pipeline.extract import Line, Region, _ocr_em
+    from pipeline.layout import Box, Word
+
+    lines = [Line([Word(82, 421, 496, 435, "申报单位意见(包括是否同意推荐，申报书所填内容是否准确等):")]),
+             Line([Word(114, 443, 496, 458, "该单位基础扎实、方案可行，同意推荐申报书所填内容准确。")]),
+             Line([Word(86, 503, 400, 522, "申报单位负责人(签章):(单位公章)")]),  # took a scribble
+             Line([Word(419, 531, 486, 544, "年 月 日")])]
+    em = _ocr_em(Region(3, Box(79, 414, 521, 584), lines, True, ocr=True))
+    assert 13.5 <= em <= 14.5
 
 
 def test_row_broken_across_pages_is_one_row():
