@@ -36,8 +36,8 @@ _SLACK = 3.0  # points: ruling lines of one grid never meet exactly
 #: the page break (Word breaks a row at a line of text: less than two lines are left over).
 _CUT_ROW_GAP = 30.0
 _DATE = re.compile(r"\d{2,4}年\d{1,2}月\d{1,2}日")
-#: what any written date holds, in figures or in words; 「/」 is the form's own 「nothing here」
 _DATE_SPECKS = re.compile(r"[.·]+(?=[年月日])|(?<=[年月日])[.·]+")  # 「2026.年6月5日」 on a scan
+#: what any written date holds, in figures or in words; 「/」 is the form's own 「nothing here」
 _DATE_INK = re.compile(r"[\d〇零一二三四五六七八九十年月日/]")
 
 

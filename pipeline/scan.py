@@ -486,9 +486,11 @@ def _unread_cells(clean: np.ndarray, dpi: float, cells: list[Box], words: list[W
     """Words for cells that hold characters the line detector did not find.
 
     At the detection resolution the detector misses a lone character (「男」 in a 性别 cell) and
-    a label stacked one character per line in a narrow cell (试/点/单/位/概/况). A cell with
-    no word in it but character-sized ink is read here: each stacked character, or the one
-    line, cut from the full-resolution page and recognised. Specks of dirt are too small to count.
+    a label stacked one character per line in a narrow cell (试/点/单/位/概/况), or finds
+    only some lines of one stacked two characters a line (试点/单位/改革/…/情况). A cell with
+    no word in it but character-sized ink, and the ink no word covers in a narrow cell, is
+    read here: each stacked line, or the one line, cut from the full-resolution page and
+    recognised. Specks of dirt are too small to count.
     """
     to_pt = 72.0 / dpi
     ink = _ink(clean)
