@@ -922,7 +922,7 @@ def _remove(text: str, prompt: str, fuzzy: bool = False) -> str:
 # --- marks -----------------------------------------------------------------------------------
 
 
-def _signature_area(found: Found, spec: FieldSpec) -> tuple[int, Box] | None:
+def _signature_area(found: Found, spec: FieldSpec) -> tuple[int, Box, Line] | None:
     """From right after 「（签章）：」 to before 「（单位公章）」, a line above and below."""
     region = found.region
     start = None
@@ -950,7 +950,7 @@ def _signature_area(found: Found, spec: FieldSpec) -> tuple[int, Box] | None:
             break
     em = max(line.height, 1.0) if not em else max(line.height, em)
     return page, Box(x_start + 1, max(cell.box.top + 1, line.top - 1.2 * em), x_end - 1,
-                     min(cell.box.bottom - 1, line.bottom + 1.0 * em))
+                     min(cell.box.bottom - 1, line.bottom + 1.0 * em)), line
 
 
 def _line_start(region: Region, line: Line) -> int:
@@ -959,11 +959,18 @@ def _line_start(region: Region, line: Line) -> int:
 
 
 def _ocr_em(region: Region) -> float | None:
-    """A printed Chinese character's width in an OCR region: the median over its words of width
-    per character (a word that took a scribble is wider, but such words are few)."""
-    ems = sorted(w.width / _printed_width(w.text, 1.0) for l in region.lines for w in l.words
-                 if len(w.text) >= 2 and not any(c.isspace() for c in w.text))  # 「年 月 日」: gaps
-    return ems[len(ems) // 2] if ems else None
+    """A printed Chinese character's width in an OCR region: the median, character by character,
+    of its Chinese words' width per character. Long printed lines outweigh the one word that
+    took a scribble; figures (「2026 年 5 月」 printed with spaces) and gaps (「年 月 日」) do not count."""
+    ems = sorted((w.width / _printed_width(w.text, 1.0), len(w.text)) for l in region.lines for w in l.words
+                 if len(w.text) >= 2 and not any(c.isspace() for c in w.text)
+                 and sum(_cjk(c) or c in _HALF_TO_FULL for c in w.text) >= 0.8 * len(w.text))
+    half, seen = sum(n for _, n in ems) / 2, 0
+    for em, n in ems:
+        seen += n
+        if seen >= half:
+            return em
+    return None
 
 
 def _printed_width(text: str, em: float) -> float:
@@ -985,26 +992,21 @@ def _word_at(line: Line, offset: int) -> tuple[Word | None, int]:
     return None, 0
 
 
-def _stretched(word: Word, em: float) -> bool:
-    """An OCR word wider than its printed characters: it took a scribble (or a gap) too —
-    a short scribble at that (「负责人(签章)：」 + 3 em of ink + 「单位公章)」)."""
-    return word.width > _printed_width(word.text, em) + 1.5 * em
-
-
 def _printed_end(line: Line, offset: int, em: float, x: float) -> float:
     """Where the printed character ``offset`` of an OCR line ends, measured from its word's left
     end; OCR often joins the scribble right of 「（签章）：」 to that word."""
     word, inside = _word_at(line, offset)
-    if word is None or not _stretched(word, em):
+    if word is None:
         return x
     return min(word.x1, word.x0 + _printed_width(word.text[:inside + 1], em) + 0.3 * em)
 
 
 def _printed_start(line: Line, offset: int, em: float, x: float) -> float:
     """Where 「（单位公章）」 (character ``offset`` of an OCR line) starts, measured from its word's
-    right end; OCR often joins a scribble left of it to that word, whose characters then look wide."""
+    right end; OCR often joins a scribble left of it to that word, whose characters then look
+    wide, or reads the scribble as a character (「4(单位公章)」)."""
     word, inside = _word_at(line, offset)
-    if word is None or not _stretched(word, em):
+    if word is None:
         return x
     return max(word.x0, word.x1 - _printed_width(word.text[inside:], em) - 0.3 * em)
 
@@ -1168,7 +1170,7 @@ def _signature(found: Found, spec: FieldSpec, layouts: dict[int, PageLayout], re
     located = _signature_area(found, spec)
     if located is None:
         return {"present": False, "page": found.region.page, "bbox": None}
-    page, area = located
+    page, area, line = located
     if page not in rendered:
         return {"present": False, "page": page, "bbox": area.as_list()}
     from .marks import ink_in
@@ -1184,7 +1186,12 @@ def _signature(found: Found, spec: FieldSpec, layouts: dict[int, PageLayout], re
         if em is None:
             heights = sorted(w.height for w in layout.words) or [12.0]
             em = heights[len(heights) // 2]  # a printed line; a word with a scribble is taller
-        words = [part for w in layout.words for part in _printed_part(w, area, em)]
+        if area.width < em:  # the labels' own gap: no room for a name
+            return {"present": False, "page": page, "bbox": area.as_list()}
+        # the signer's line was measured character by character: what of it lies in the area
+        # is the scribble, even where OCR took it into a word (「4(单位公章)」)
+        words = [part for w in layout.words if not any(w is own for own in line.words)
+                 for part in _printed_part(w, area, em)]
     ink = ink_in(image, dpi, area, ignore=tuple(words))
     return {"present": ink > SIGNATURE_INK, "page": page, "bbox": area.as_list()}
 
