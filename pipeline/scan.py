@@ -497,7 +497,9 @@ def _unread_cells(clean: np.ndarray, dpi: float, cells: list[Box], words: list[W
     height, width = clean.shape
     inset = max(2, int(round(1.5 * dpi / 72)))
     min_char = CHAR_MIN_PT * dpi / 72
-    taken = [Box(w.x0 / to_pt, w.top / to_pt, w.x1 / to_pt, w.bottom / to_pt) for w in words]
+    # a word smaller than a character (「1」 read off a rule's stub) does not fill its cell
+    taken = [Box(w.x0 / to_pt, w.top / to_pt, w.x1 / to_pt, w.bottom / to_pt) for w in words
+             if max(w.x1 - w.x0, w.bottom - w.top) >= CHAR_MIN_PT]
     narrow = NARROW_CELL_PT * dpi / 72
     jobs: list[tuple[list[tuple[int, int, int, int]], bool]] = []
     for cell in cells:

@@ -429,6 +429,9 @@ def test_the_rest_of_a_stacked_label_the_detector_read_in_part_is_read():
     found = _unread_cells(gray, dpi, [cell], seen)
     assert [w.text for w in sorted(found, key=lambda w: w.top)] == ["工作", "目前", "进展"]
     assert _unread_cells(gray, dpi, [Box(20 * k, 12 * k, 190 * k, 200 * k)], seen) == []  # a wide cell: as read
+    stub = [Word(61, 100, 61.4, 101, "1")]  # 「1」 read off a rule's stub fills no cell
+    found = _unread_cells(gray, dpi, [Box(20 * k, 12 * k, 90 * k, 200 * k)], stub)
+    assert "".join(w.text for w in sorted(found, key=lambda w: w.top)) == "".join(rows)
 
 
 @pytest.mark.slow
