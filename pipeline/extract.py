@@ -922,8 +922,9 @@ def _remove(text: str, prompt: str, fuzzy: bool = False) -> str:
 # --- marks -----------------------------------------------------------------------------------
 
 
-def _signature_area(found: Found, spec: FieldSpec) -> tuple[int, Box, Line] | None:
-    """From right after 「（签章）：」 to before 「（单位公章）」, a line above and below."""
+def _signature_area(found: Found, spec: FieldSpec) -> tuple[int, Box, list[Word]] | None:
+    """From right after 「（签章）：」 to before 「（单位公章）」, a line above and below; and the
+    OCR words those two labels were measured in, character by character."""
     region = found.region
     start = None
     for label in spec.between[0]:
@@ -934,8 +935,11 @@ def _signature_area(found: Found, spec: FieldSpec) -> tuple[int, Box, Line] | No
         return None
     line, _, x_start = region.x_at(start[1] - 1)
     em = _ocr_em(region) if region.ocr else None
+    measured = []
     if em:
-        x_start = _printed_end(line, start[1] - 1 - _line_start(region, line), em, x_start)
+        offset = start[1] - 1 - _line_start(region, line)
+        x_start = _printed_end(line, offset, em, x_start)
+        measured.append(_word_at(line, offset)[0])
     page = region.page_of(line)
     cell = next(p for p in region.parts if p.page == page and any(line is l for l in p.lines))
     x_end = cell.box.x1 - 2
@@ -946,11 +950,13 @@ def _signature_area(found: Found, spec: FieldSpec) -> tuple[int, Box, Line] | No
             if end_line is line:
                 x_end = x
                 if em:
-                    x_end = _printed_start(line, hit[0] - _line_start(region, line), em, x_end)
+                    offset = hit[0] - _line_start(region, line)
+                    x_end = _printed_start(line, offset, em, x_end)
+                    measured.append(_word_at(line, offset)[0])
             break
     em = max(line.height, 1.0) if not em else max(line.height, em)
     return page, Box(x_start + 1, max(cell.box.top + 1, line.top - 1.2 * em), x_end - 1,
-                     min(cell.box.bottom - 1, line.bottom + 1.0 * em)), line
+                     min(cell.box.bottom - 1, line.bottom + 1.0 * em)), measured
 
 
 def _line_start(region: Region, line: Line) -> int:
@@ -1170,7 +1176,7 @@ def _signature(found: Found, spec: FieldSpec, layouts: dict[int, PageLayout], re
     located = _signature_area(found, spec)
     if located is None:
         return {"present": False, "page": found.region.page, "bbox": None}
-    page, area, line = located
+    page, area, measured = located
     if page not in rendered:
         return {"present": False, "page": page, "bbox": area.as_list()}
     from .marks import ink_in
@@ -1188,9 +1194,9 @@ def _signature(found: Found, spec: FieldSpec, layouts: dict[int, PageLayout], re
             em = heights[len(heights) // 2]  # a printed line; a word with a scribble is taller
         if area.width < em:  # the labels' own gap: no room for a name
             return {"present": False, "page": page, "bbox": area.as_list()}
-        # the signer's line was measured character by character: what of it lies in the area
-        # is the scribble, even where OCR took it into a word (「4(单位公章)」)
-        words = [part for w in layout.words if not any(w is own for own in line.words)
+        # the labels' words were measured character by character: what of them lies in the
+        # area is the scribble, even where OCR read it as a character (「4(单位公章)」)
+        words = [part for w in layout.words if not any(w is own for own in measured)
                  for part in _printed_part(w, area, em)]
     ink = ink_in(image, dpi, area, ignore=tuple(words))
     return {"present": ink > SIGNATURE_INK, "page": page, "bbox": area.as_list()}
