@@ -191,7 +191,8 @@ def read_scan(image: np.ndarray, dpi: float, number: int) -> ScannedPage:
     clean[cv2.dilate(rules_full, np.ones((grow, grow), np.uint8)) > 0] = 255
     rules = _vertical_rules(vertical, k)
     del gray, rules_full, horizontal, vertical  # free before the OCR engine's peak
-    words = _ocr_words(clean, dpi, rules)
+    # a 「1」 read off a rule's stub (a box a point across) is no word; the smallest mark is larger
+    words = [w for w in _ocr_words(clean, dpi, rules) if max(w.x1 - w.x0, w.bottom - w.top) >= CHAR_MIN_PT / 2]
     words = _reading_order(words + _unread_cells(clean, dpi, cells, words))
 
     layout = PageLayout(

@@ -474,3 +474,15 @@ def test_recognised_text_comes_back_in_simplified_characters():
     assert _simplified("性別") == "性别" and _simplified("黃蕾") == "黄蕾"
     text = "申报书所填内容真实准确，干部、乾隆、里程、云南、沈思远、喆"
     assert _simplified(text) == text
+
+
+def test_a_rule_stub_read_as_one_is_no_word(monkeypatch):
+    # OCR read the stub where two rules cross as 「1」 (a box 0.4 × 1 pt) inside the 姓名 label's
+    # cell; left there, it hid the label and 申报单位负责人.姓名 was taken from another table.
+    import pipeline.scan as scan
+    from pipeline.layout import Word
+
+    monkeypatch.setattr(scan, "_ocr_words", lambda clean, dpi, rules: [
+        Word(141, 297, 141.4, 298, "1"), Word(87, 294, 134, 309, "姓名"), Word(200, 296, 204, 308, "/")])
+    page = read_scan(_blank_page(150, 300, 400), 150, 1).layout
+    assert [w.text for w in page.words] == ["姓名", "/"]
