@@ -404,7 +404,10 @@ def test_a_scribble_ocr_read_as_part_of_the_label_is_still_a_signature(signed):
     # no 「(单位公章)」 on the signer's line, but a printed date: print, not a signature
     page = Image.new("RGB", (int(600 * k), int(720 * k)), (236, 236, 236))
     date = Word(380, 621, 470, 634, "2026年5月1日")
-    ImageDraw.Draw(page).rectangle([date.x0 * k, date.top * k, date.x1 * k, date.bottom * k], fill=(30, 30, 30))
+    draw = ImageDraw.Draw(page)
+    for x in range(int(date.x0) + 2, int(date.x1) - 8, 10):  # character-like strokes, not rules
+        draw.line([(x * k, 623 * k), ((x + 7) * k, 632 * k)], fill=(30, 30, 30), width=int(1.2 * k))
+        draw.line([(x * k, 632 * k), ((x + 7) * k, 623 * k)], fill=(30, 30, 30), width=int(1.2 * k))
     lines[2] = Line([Word(87, 620, 224, 634, "申报单位负责人(签章):"), date])
     region = Region(3, Box(79, 506, 521, 694), lines[:3], True, ocr=True)
     layout = PageLayout(number=3, width=600, height=720, words=[w for l in lines[:3] for w in l.words],
