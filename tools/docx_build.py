@@ -159,7 +159,13 @@ def add_row(table, height=None, exact=False, cant_split=False):
         row.height = height
         row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY if exact else WD_ROW_HEIGHT_RULE.AT_LEAST
     if cant_split:
-        _child(row._tr.get_or_add_trPr(), "w:cantSplit", _TR_PR_AFTER_CANT_SPLIT)
+        keep_row_together(row)
+    return row
+
+
+def keep_row_together(row):
+    """Keep a table row on one page (w:cantSplit): half a row on the next page reads as a new one."""
+    _child(row._tr.get_or_add_trPr(), "w:cantSplit", _TR_PR_AFTER_CANT_SPLIT)
     return row
 
 
