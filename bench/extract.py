@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 
 from pipeline.extract import extract_file  # noqa: E402
 from pipeline.forms import load_form  # noqa: E402
-from pipeline.pdfdoc import open_pdf  # noqa: E402
+from pipeline.read import open_pdf  # noqa: E402
 
 
 def timed(path: Path, form) -> tuple[str, float, str]:

@@ -1,4 +1,4 @@
-"""Seconds per page for ``pipeline.scan.read_scan`` at 150, 200 and 300 dpi.
+"""Seconds per page for ``pipeline.read.scan.read_scan`` at 150, 200 and 300 dpi.
 
 Fills the 申报书 once (LibreOffice), turns three of its pages into tilted, sealed, noisy JPEG
 scans (the helpers of ``tests/test_scan.py``) and times reading them. Not part of the tests.
@@ -34,7 +34,8 @@ def main() -> None:
     pages = [int(p) for p in args.pages.split(",")]
 
     h = _helpers()
-    from pipeline.scan import ocr_engine, read_scan
+    from pipeline.read.ocr import ocr_engine
+    from pipeline.read.scan import read_scan
 
     with tempfile.TemporaryDirectory() as tmp:
         pdf = h.fill_application(Path(tmp))

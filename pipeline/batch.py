@@ -17,7 +17,7 @@ from typing import Callable
 from .extract import extract_file
 from .files import sha256_bytes, sha256_file
 from .forms import FormDefinition
-from .scan import share_cores
+from .read.ocr import share_cores
 from .workspace import open_store
 
 DEFAULT_WORKSPACE = Path("outputs") / "kexie.sqlite"

@@ -192,3 +192,21 @@ class EncryptedDocument(DocumentError):
 
 class NotThisForm(DocumentError):
     kind = "not_this_form"
+
+
+# --- kexie's own faults ----------------------------------------------------------------------
+
+
+class InternalError(KexieError):
+    """A fault in kexie itself (not in the user's file): logged with its traceback."""
+
+    kind = "internal"
+    exit_code = 3
+
+    def __init__(self, where: str, detail: str, log: str | None = None):
+        self.where = where
+        self.detail = detail
+        self.log = log
+        logged = f"，详细信息已记入日志「{log}」" if log else ""
+        super().__init__(f"{where}时 kexie 内部出错（{detail}），这不是文件的问题{logged}；"
+                         "请把该文件和日志交给维护人员")

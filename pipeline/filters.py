@@ -7,46 +7,20 @@ Chinese message naming the value; the renderer turns it into a ``TemplateError``
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from .dates import iso_parts
 
 _FEN = Decimal("0.01")
 
 # --- dates ---------------------------------------------------------------------------------
 
-_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_ISO_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
-
-
-def _read_date(value) -> tuple[int, int, int | None] | None:
-    """Return (year, month, day or None) for a date, datetime or ISO string; None when empty."""
-    if value is None:
-        return None
-    if isinstance(value, _dt.date):  # datetime is a date too
-        return value.year, value.month, value.day
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        try:
-            if match := _ISO_DAY.fullmatch(text):
-                year, month, day = (int(g) for g in match.groups())
-                _dt.date(year, month, day)  # refuses 2026-02-30
-                return year, month, day
-            if match := _ISO_MONTH.fullmatch(text):
-                year, month = (int(g) for g in match.groups())
-                _dt.date(year, month, 1)
-                return year, month, None
-        except ValueError:
-            pass
-    raise ValueError(f"无法识别的日期「{value}」：请写成 2026-03-05 或 2026-03 的形式")
-
 
 def cn_date(value) -> str:
     """Write a date as 2026年3月5日 (or 2026年3月 for a month); empty gives ''."""
-    parts = _read_date(value)
+    parts = iso_parts(value)
     if parts is None:
         return ""
     year, month, day = parts
@@ -66,7 +40,7 @@ def _upper_number(n: int) -> str:
 
 def cn_date_upper(value) -> str:
     """Write a date as 公文落款 numerals: 二〇二六年三月五日; empty gives ''."""
-    parts = _read_date(value)
+    parts = iso_parts(value)
     if parts is None:
         return ""
     year, month, day = parts

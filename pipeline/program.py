@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .dates import as_date
 from .errors import ProgramFileError
 
 # A type is one of: "str", "int", "number", "date", "str_list", a dict (a mapping with
@@ -138,12 +139,8 @@ def _scalar(path, value, kind: str, where: str):
 
 
 def _date(path, value, where: str) -> _dt.date:
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
     try:
-        return _dt.date.fromisoformat(str(value).strip())
+        return as_date(value)
     except ValueError:
         raise ProgramFileError(path, f"{where}应为日期（如 2026-06-10），现为「{value}」") from None
 

@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import io
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from .errors import DocumentError, KexieError, UnreadableDocument
+from .text import fold
 
 #: resolution of the pictures that replace redacted pages
 REDACT_DPI = 150
@@ -61,11 +61,6 @@ class RedactionFailed(KexieError):
         shown = "、".join(f"「{s}」" for s in leaks[:5])
         super().__init__(f"文件「{path}」的{where}去除申报单位信息后仍能读出 {shown}，"
                          "为防泄露未予写出；请检查该文件（如文字被拆成图形）后重试")
-
-
-def fold(text: str) -> str:
-    """Text for matching: NFKC (full-width forms to half-width), all whitespace removed."""
-    return "".join(ch for ch in unicodedata.normalize("NFKC", text) if not ch.isspace())
 
 
 def short_forms(unit: str) -> list[str]:
@@ -323,7 +318,7 @@ def _char_box(char) -> tuple[float, float, float, float]:
 
 
 def _seal_boxes(image: np.ndarray, dpi: float) -> list[tuple[float, float, float, float]]:
-    from .marks import find_seals
+    from .read.seals import find_seals
 
     return [(m.x0, m.top, m.x1, m.bottom) for m in find_seals(image, dpi)]
 
@@ -349,7 +344,7 @@ def _ocr_available() -> bool:
 
 def _ocr_words(image: np.ndarray, dpi: float, number: int):
     """OCR a scanned page: (the straightened picture, its dpi, [(box in points, text)])."""
-    from .scan import read_scan
+    from .read.scan import read_scan
 
     page = read_scan(image, dpi, number)
     words = [((w.x0, w.top, w.x1, w.bottom), w.text) for w in page.layout.words]

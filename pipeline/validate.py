@@ -8,14 +8,14 @@ module only knows how to apply each kind of rule. Data flows one way: an extract
 
 from __future__ import annotations
 
-import datetime as _dt
 import fnmatch
 import re
-import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .dates import months_between, parse_date, parse_month, parse_period
 from .forms import FormDefinition
+from .text import fold
 
 KINDS = ("blank", "missing_seal", "missing_signature", "format", "rule", "duplicate")
 
@@ -104,7 +104,7 @@ def _exempt(checks: dict, fields: dict) -> set[str]:
     """Fields a rule exempts for this submission (省级试点不填写此栏)."""
     out: set[str] = set()
     for rule in checks.get("exempt") or []:
-        a, b = (_fold(fields.get(k, "")) for k in rule["when_same"])
+        a, b = (fold(fields.get(k, "")) for k in rule["when_same"])
         if a and a == b:
             out.update(rule["fields"])
     return out
@@ -138,7 +138,7 @@ def _check_formats(checks, fields, exempt, where) -> list[Problem]:
         if name is None:
             continue
         rule = formats[name]
-        text = _fold(value)
+        text = fold(value)
         if "pattern" in rule:
             ok = re.fullmatch(rule["pattern"], text) is not None
         else:
@@ -167,52 +167,6 @@ def _format_for(format_of: dict, key: str) -> str | None:
     return None
 
 
-def _fold(text) -> str:
-    """Compare-form of a value: NFKC (full-width digits and punctuation), no whitespace."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
-
-
-# --- dates ---------------------------------------------------------------------------------
-
-_DATE = re.compile(r"^(\d{4})[年.\-/](\d{1,2})[月.\-/](\d{1,2})日?$")
-_MONTH = re.compile(r"^(\d{4})(?:[年.\-/]?)(\d{1,2})月?$")
-_PERIOD = re.compile(r"^(.+?)(?:至|到|[-~—–－]+)(.+)$")
-
-
-def parse_date(text: str) -> _dt.date | None:
-    """「2026年6月5日」「2026.6.5」「2026-06-05」 → date; None when not a date."""
-    m = _DATE.match(_fold(text))
-    if not m:
-        return None
-    try:
-        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
-
-
-def parse_month(text: str) -> tuple[int, int] | None:
-    """「1980.05」「1980年5月」「1980-5」「198005」 → (year, month)."""
-    folded = _fold(text)
-    day = parse_date(folded)
-    if day:
-        return day.year, day.month
-    m = _MONTH.match(folded)
-    if not m or not 1 <= int(m.group(2)) <= 12 or not 1900 <= int(m.group(1)) <= 2100:
-        return None
-    return int(m.group(1)), int(m.group(2))
-
-
-def parse_period(text: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
-    """「2026年7月至2027年6月」 → ((2026, 7), (2027, 6)); days, if written, are ignored."""
-    m = _PERIOD.match(_fold(text))
-    if not m:
-        return None
-    start, end = (parse_month(part) for part in m.groups())
-    if not start or not end or end < start:
-        return None
-    return start, end
-
-
 _PARSERS = {"date": parse_date, "month": parse_month, "period": parse_period}
 
 
@@ -233,7 +187,7 @@ def _check_program(rules, entry, fields, program, exempt, where) -> list[Problem
                 problems.append(Problem(key, "rule", f"试点起止日期应在计划的试点期间内"
                                         f"（{span['开始']:%Y年%-m月}至{span['结束']:%Y年%-m月}）", **where(key)))
         months = program.get("周期月数")
-        if months and (y1 * 12 + m1) - (y0 * 12 + m0) > months:
+        if months and months_between((y0, m0), (y1, m1)) > months:
             problems.append(Problem(key, "rule", f"试点周期超过计划规定的{months}个月", **where(key)))
     deadline = (program.get("日期") or {}).get("截止")
     for key in rules.get("not_after_deadline") or []:
@@ -244,8 +198,8 @@ def _check_program(rules, entry, fields, program, exempt, where) -> list[Problem
             problems.append(Problem(key, "rule", f"签署日期晚于申报截止日期（{deadline:%Y年%-m月%-d日}）", **where(key)))
     key = rules.get("file_named_after")
     if key:
-        expected = _fold(fields.get(key) or "")
-        stem = _fold(Path(entry.get("file", "")).stem)
+        expected = fold(fields.get(key) or "")
+        stem = fold(Path(entry.get("file", "")).stem)
         if expected and expected != "/" and expected not in stem:
             problems.append(Problem("文件名", "rule", f"文件名应为申报单位名称「{fields.get(key).strip()}」"
                                     f"（通知要求：文件名为“申报单位”）", severity="warning"))
@@ -270,7 +224,7 @@ def check_duplicates(verdicts: list[Verdict], form: FormDefinition) -> None:
         for verdict in verdicts:
             if id(verdict) in seen_files or verdict.status == "error":
                 continue
-            value = _fold(verdict.fields.get(key, ""))
+            value = fold(verdict.fields.get(key, ""))
             if value and value != "/":
                 by_value.setdefault(value, []).append(verdict)
         for same in by_value.values():

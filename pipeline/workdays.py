@@ -15,24 +15,11 @@ from collections.abc import Mapping
 
 import chinese_calendar
 
+from .dates import as_date
 from .errors import CalendarYearUnknown, ProgramFileError
 
 COUNTINGS = ("工作日", "自然日")
 _HOLIDAY_KEYS = ("休息日", "调休上班")
-
-
-def _as_date(value, what: str = "日期") -> _dt.date:
-    """Accept a date, a datetime (its date) or an ISO string '2026-03-05'."""
-    if isinstance(value, _dt.datetime):
-        return value.date()
-    if isinstance(value, _dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return _dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    raise ValueError(f"无法识别的{what}「{value}」：请写成 2026-03-05 的形式")
 
 
 def _holiday_error(reason: str) -> ProgramFileError:
@@ -70,7 +57,7 @@ class WorkCalendar:
                 days = set()
                 for value in spec.get(key) or []:
                     try:
-                        day = _as_date(value)
+                        day = as_date(value)
                     except ValueError:
                         raise _holiday_error(f"中{year}年「{key}」的「{value}」不是日期") from None
                     if day.year != year:
@@ -86,7 +73,7 @@ class WorkCalendar:
 
     def is_workday(self, day) -> bool:
         """Tell whether a day is a working day; raise CalendarYearUnknown for an unknown year."""
-        day = _as_date(day)
+        day = as_date(day)
         if day.year in self._extra:
             days_off, days_on = self._extra[day.year]
             if day in days_on:
@@ -110,7 +97,7 @@ def _check_period(days, counting) -> None:
 
 def start_of_period(start, counting: str = "工作日", calendar: WorkCalendar | None = None) -> _dt.date:
     """The first counted day: start itself, or with 工作日 the first working day from start on."""
-    day = _as_date(start, "开始日期")
+    day = as_date(start, "开始日期")
     if counting not in COUNTINGS:
         raise ValueError(f"计日方式「{counting}」应为「工作日」或「自然日」")
     if counting == "自然日":
@@ -126,7 +113,7 @@ def end_of_period(
 ) -> _dt.date:
     """The last day of a period of ``days`` days that starts on ``start`` and counts it."""
     _check_period(days, counting)
-    day = _as_date(start, "开始日期")
+    day = as_date(start, "开始日期")
     if counting == "自然日":
         return day + _dt.timedelta(days=days - 1)
     calendar = calendar or WorkCalendar()

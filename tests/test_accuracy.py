@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.extract import extract_files, fold_whitespace
+from pipeline.extract import extract_files
+from pipeline.text import squeeze
 from pipeline.forms import load_form
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +64,7 @@ def edit_distance(a: str, b: str) -> int:
 def as_text(value) -> str:
     if isinstance(value, list):  # a row table: one line per row, cells separated by |
         return "\n".join("|".join(str(v) for v in row.values()) for row in value)
-    return fold_whitespace(str(value if value is not None else ""))
+    return squeeze(str(value if value is not None else ""))
 
 
 class Score:

@@ -164,7 +164,7 @@ def test_truth_values_are_printed_in_the_text_layer(corpus):
 
 def test_data_keep_the_programme(corpus):
     """Outside the injected violations, 试点起止日期 and the 意见 dates keep samples/program.yaml."""
-    from pipeline.validate import parse_date, parse_period
+    from pipeline.dates import parse_date, parse_period
 
     out, paths, manifest, truths = corpus
     scenario_of = {e["file"]: e.get("scenario") for e in manifest["files"]}

@@ -16,7 +16,8 @@ from click.testing import CliRunner
 from conftest import PROGRAM, SAMPLES
 
 from pipeline.cli import main
-from pipeline.extract import fold_whitespace, norm
+from pipeline.text import fold as norm
+from pipeline.text import squeeze as fold_whitespace
 from pipeline.forms import load_form, parse_form
 from pipeline.errors import FormDefinitionError
 
@@ -291,7 +292,7 @@ def test_form_definition_rejects_unknown_keys_by_name(tmp_path):
 
 
 def test_ocr_specks_dropped_but_real_dots_kept():
-    from pipeline.extract import ocr_punctuation
+    from pipeline.match.ocrtext import ocr_punctuation
 
     assert ocr_punctuation("项目15.项，服务") == "项目15项，服务"
     assert ocr_punctuation("不少于50.场。") == "不少于50场。"
@@ -314,8 +315,8 @@ def test_ocr_specks_dropped_but_real_dots_kept():
 def test_ocr_paragraph_indent_measured_in_printed_characters():
     # OCR boxes stand taller (21 pt) than the 16 pt print; the next paragraph's indent, cut to
     # 14 pt by a loose box, is still most of a character and starts a paragraph.
-    from pipeline.extract import Line, Region
-    from pipeline.layout import Box, Word
+    from pipeline.match import Line, Region
+    from pipeline.read import Box, Word
 
     texts = [(128, 502, "进入乡镇（街道）科协班子。2025年，长治市科协获"),
              (128, 511, "评全省科协系统综合考核优秀等次。开展科技工作者状"),
@@ -328,21 +329,21 @@ def test_ocr_paragraph_indent_measured_in_printed_characters():
 
 def test_ocr_date_box_holds_a_date_or_nothing():
     # The seal stamped over 「（单位公章）」 makes OCR read 「确位公章）」: no date was written.
-    from pipeline.extract import Document, Matcher
+    from pipeline.match import Document, Matcher
 
     form = load_form("申报书")
     spec = next(s for s in form.fields if s.key == "申报单位意见.日期")
     matcher = Matcher(Document([]), form)
-    assert matcher._clean("确位公章）", spec, ocr=True) == ""
-    assert matcher._clean("（单位公章）\n2026年5月29日", spec, ocr=True) == "2026年5月29日"
-    assert matcher._clean("/", spec, ocr=True) == "/"
-    assert matcher._clean("2026.年6月5日", spec, ocr=True) == "2026年6月5日"
-    assert matcher._clean("二〇二六年五月", spec, ocr=True) == "二〇二六年五月"  # kept for the format check
+    assert matcher.clean("确位公章）", spec, ocr=True) == ""
+    assert matcher.clean("（单位公章）\n2026年5月29日", spec, ocr=True) == "2026年5月29日"
+    assert matcher.clean("/", spec, ocr=True) == "/"
+    assert matcher.clean("2026.年6月5日", spec, ocr=True) == "2026年6月5日"
+    assert matcher.clean("二〇二六年五月", spec, ocr=True) == "二〇二六年五月"  # kept for the format check
 
 
 def test_ocr_label_matches_through_specks():
-    from pipeline.extract import Line, Region
-    from pipeline.layout import Box, Word
+    from pipeline.match import Line, Region
+    from pipeline.read import Box, Word
 
     lines = [Line([Word(0, 0, 40, 13, "电子 ·")]), Line([Word(0, 20, 26, 33, "邮箱")])]
     region = Region(1, Box(0, 0, 60, 40), lines, True, ocr=True)
@@ -353,26 +354,27 @@ def test_ocr_label_matches_through_specks():
 
 
 def test_signer_area_inside_one_ocr_word_holding_both_labels_and_the_scribble():
-    from pipeline.extract import Line, _printed_end, _printed_part, _printed_start
-    from pipeline.layout import Box, Word
+    from pipeline.match import Line
+    from pipeline.match.marks import printed_end, printed_part, printed_start
+    from pipeline.read import Box, Word
 
     em = 13.1  # 12 characters of 「申报单位负责人（签章）：」, a scribble, then 「（单位公章)」
     word = Word(86.8, 603.7, 399.6, 628.9, "申报单位负责人（签章）：（单位公章)")
     line = Line([word])
-    x0 = _printed_end(line, 11, em, 0.0)
-    x1 = _printed_start(line, 12, em, 0.0)
+    x0 = printed_end(line, 11, em, 0.0)
+    x1 = printed_start(line, 12, em, 0.0)
     assert 240 <= x0 <= 255 and 315 <= x1 <= 335
-    parts = _printed_part(word, Box(x0, 590, x1, 640), em)
+    parts = printed_part(word, Box(x0, 590, x1, 640), em)
     assert len(parts) == 2 and parts[0].x1 <= x0 and parts[1].x0 >= x1
     plain = Line([Word(85.7, 177.1, 243.4, 190.1, "试点单位负责人（签章）：")])
-    assert abs(_printed_end(plain, 11, em, 243.0) - 243.4) < 1  # a word of print only: its end
+    assert abs(printed_end(plain, 11, em, 243.0) - 243.4) < 1  # a word of print only: its end
     # a short scribble (3 em) OCR took in with half-width 「(」「)」 and lost 「（」 of the label
     short = Line([Word(86, 157, 363, 181, "试点单位负责人(签章)：单位公章)")])
-    x0, x1 = _printed_end(short, 11, 13.97, 200.0), _printed_start(short, 12, 13.97, 200.0)
+    x0, x1 = printed_end(short, 11, 13.97, 200.0), printed_start(short, 12, 13.97, 200.0)
     assert 250 <= x0 < x1 - 20 and x1 <= 295
     # the scribble read as a character of the label's word
     read = Line([Word(87, 620, 224, 634, "申报单位负责人(签章):"), Word(260, 611, 363, 635, "4(单位公章)")])
-    assert 270 <= _printed_start(read, 12, 13.62, 274.7) <= 285
+    assert 270 <= printed_start(read, 12, 13.62, 274.7) <= 285
 
 
 @pytest.mark.parametrize("signed", [True, False])
@@ -381,8 +383,9 @@ def test_a_scribble_ocr_read_as_part_of_the_label_is_still_a_signature(signed):
     import numpy as np
     from PIL import Image, ImageDraw
 
-    from pipeline.extract import Found, Line, Region, _signature
-    from pipeline.layout import Box, PageLayout, Word
+    from pipeline.match import Found, Line, Region
+    from pipeline.match.marks import signature_verdict
+    from pipeline.read import Box, PageLayout, Word
 
     dpi = 150
     k = dpi / 72
@@ -398,7 +401,7 @@ def test_a_scribble_ocr_read_as_part_of_the_label_is_still_a_signature(signed):
     layout = PageLayout(number=3, width=600, height=720, words=[w for l in lines for w in l.words],
                         cells=[region.box], seals=[], source="ocr")
     spec = next(s for s in load_form("申报书").fields if s.key == "申报单位意见.签章")
-    mark = _signature(Found(region), spec, {3: layout}, {3: (np.asarray(page), dpi)})
+    mark = signature_verdict(Found(region), spec, {3: layout}, {3: (np.asarray(page), dpi)})
     assert mark["present"] is signed and mark["page"] == 3
 
     # no 「(单位公章)」 on the signer's line, but a printed date: print, not a signature
@@ -412,26 +415,27 @@ def test_a_scribble_ocr_read_as_part_of_the_label_is_still_a_signature(signed):
     region = Region(3, Box(79, 506, 521, 694), lines[:3], True, ocr=True)
     layout = PageLayout(number=3, width=600, height=720, words=[w for l in lines[:3] for w in l.words],
                         cells=[region.box], seals=[], source="ocr")
-    assert not _signature(Found(region), spec, {3: layout}, {3: (np.asarray(page), dpi)})["present"]
+    assert not signature_verdict(Found(region), spec, {3: layout}, {3: (np.asarray(page), dpi)})["present"]
 
 
 def test_ocr_em_from_printed_characters():
     # OCR's half-width 「(」「):」 stand for full-width print; 「年 月 日」 is mostly gap
-    from pipeline.extract import Line, Region, _ocr_em
-    from pipeline.layout import Box, Word
+    from pipeline.match import Line, Region
+    from pipeline.match.regions import ocr_em
+    from pipeline.read import Box, Word
 
     lines = [Line([Word(82, 421, 496, 435, "申报单位意见(包括是否同意推荐，申报书所填内容是否准确等):")]),
              Line([Word(114, 443, 496, 458, "该单位基础扎实、方案可行，同意推荐申报书所填内容准确。")]),
              Line([Word(86, 503, 400, 522, "申报单位负责人(签章):(单位公章)")]),  # took a scribble
              Line([Word(419, 531, 486, 544, "年 月 日")])]
-    em = _ocr_em(Region(3, Box(79, 414, 521, 584), lines, True, ocr=True))
+    em = ocr_em(Region(3, Box(79, 414, 521, 584), lines, True, ocr=True))
     assert 13.5 <= em <= 14.5
     # a short answer, a stretched word and a date printed with spaces: the long line decides
     lines = [Line([Word(87, 419, 495, 435, "申报单位意见(包括是否同意推荐，申报书所填内容是否准确等):")]),
              Line([Word(114, 443, 174, 456, "同意推荐。")]),
              Line([Word(87, 506, 400, 523, "申报单位负责人(签章):(单位公章)")]),
              Line([Word(388, 531, 486, 544, "2026年5月1日")])]
-    em = _ocr_em(Region(3, Box(79, 414, 521, 584), lines, True, ocr=True))
+    em = ocr_em(Region(3, Box(79, 414, 521, 584), lines, True, ocr=True))
     assert 13.0 <= em <= 14.0
 
 
@@ -458,6 +462,6 @@ def test_row_broken_across_pages_is_one_row():
     ({"姓名": "", "单位": "协会", "职务职称": ""}, {"姓名": "", "单位": "科普部", "职务职称": ""}, False),
 ])
 def test_continuation_rule(previous, values, merged):
-    from pipeline.extract import _continues
+    from pipeline.match.rows import continues
 
-    assert _continues(previous, values, "姓名") is merged
+    assert continues(previous, values, "姓名") is merged

@@ -18,7 +18,8 @@ import pytest
 
 from conftest import PROGRAM
 from pipeline.files import sha256_file
-from pipeline.redact import fold, sensitive_strings
+from pipeline.redact import sensitive_strings
+from pipeline.text import fold
 
 UNITS = [("江苏省科学技术协会", "苏州市科学技术协会"), ("浙江省科学技术协会", "湖州市科学技术协会"),
          ("山东省科学技术协会", "潍坊市科学技术协会"), ("四川省科学技术协会", "绵阳市科学技术协会")]

@@ -2,7 +2,7 @@
 
 The module fills the 申报书 template once (LibreOffice), rasterises its 基本情况 page, stamps a
 red seal over the 申报单位意见 box, signs it with a blue scribble, tilts the page by 1.5°, adds
-noise and a grey background and JPEG-compresses it — then reads it with ``pipeline.scan``.
+noise and a grey background and JPEG-compresses it — then reads it with ``pipeline.read.scan``.
 """
 
 from __future__ import annotations
@@ -19,9 +19,14 @@ import pdfplumber
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline.layout import Box
-from pipeline.marks import find_seals, ink_boxes, ink_in
-from pipeline.scan import estimate_skew, page_images, read_scan
+import pipeline.read.scan
+from pipeline.read import Box, Word, render_pages
+from pipeline.read.deskew import estimate_skew
+from pipeline.read.ink import ink_boxes, ink_in, written_slash
+from pipeline.read.ocr import simplified
+from pipeline.read.ocr_words import unread_cells
+from pipeline.read.scan import read_scan
+from pipeline.read.seals import find_seals
 
 CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 PAGE = 3  # 一、基本情况: the table with the fields, the two 意见 boxes and their seals
@@ -145,9 +150,8 @@ def fill_application(out_dir: Path) -> Path:
 
 
 def render_page(pdf: Path, dpi: float, number: int = PAGE) -> np.ndarray:
-    for index, image in enumerate(page_images(pdf, dpi), start=1):
-        if index == number:
-            return image
+    (_, image), = render_pages(pdf, dpi, [number])
+    return image
     raise AssertionError(f"page {number} missing")
 
 
@@ -370,7 +374,6 @@ def _specks(image: np.ndarray, dpi: float, box: Box, count: int = 12, seed: int 
 
 @pytest.mark.parametrize("dpi", [100, 150, 300])
 def test_written_slash_tells_a_slash_from_specks_a_one_and_characters(dpi):
-    from pipeline.marks import written_slash
 
     cell = Box(20, 20, 120, 50)
     k = dpi / 72
@@ -414,9 +417,6 @@ def test_characters_the_detector_misses_are_read_from_their_cell():
 def test_the_rest_of_a_stacked_label_the_detector_read_in_part_is_read():
     # 「试点/单位/改革/工作/目前/进展/情况」 two characters a line in a 42 pt column: the detector
     # found four of the lines; the three it missed are read from their ink.
-    from pipeline.layout import Word
-    from pipeline.scan import _unread_cells
-
     dpi = 200
     k = dpi / 72
     rows = ["试点", "单位", "改革", "工作", "目前", "进展", "情况"]
@@ -426,11 +426,11 @@ def test_the_rest_of_a_stacked_label_the_detector_read_in_part_is_read():
     gray = image.mean(axis=2).astype(np.uint8)
     cell = Box(20 * k, 12 * k, 62 * k, 200 * k)
     seen = [Word(27, 19 + i * 25, 55, 34 + i * 25, rows[i]) for i in (0, 1, 2, 6)]
-    found = _unread_cells(gray, dpi, [cell], seen)
+    found = unread_cells(gray, dpi, [cell], seen)
     assert [w.text for w in sorted(found, key=lambda w: w.top)] == ["工作", "目前", "进展"]
-    assert _unread_cells(gray, dpi, [Box(20 * k, 12 * k, 190 * k, 200 * k)], seen) == []  # a wide cell: as read
+    assert unread_cells(gray, dpi, [Box(20 * k, 12 * k, 190 * k, 200 * k)], seen) == []  # a wide cell: as read
     stub = [Word(61, 100, 61.4, 101, "1")]  # 「1」 read off a rule's stub fills no cell
-    found = _unread_cells(gray, dpi, [Box(20 * k, 12 * k, 90 * k, 200 * k)], stub)
+    found = unread_cells(gray, dpi, [Box(20 * k, 12 * k, 90 * k, 200 * k)], stub)
     assert "".join(w.text for w in sorted(found, key=lambda w: w.top)) == "".join(rows)
 
 
@@ -469,20 +469,15 @@ def test_a_box_cut_by_the_page_break_is_still_a_cell(dpi):
 
 
 def test_recognised_text_comes_back_in_simplified_characters():
-    from pipeline.scan import _simplified
-
-    assert _simplified("性別") == "性别" and _simplified("黃蕾") == "黄蕾"
+    assert simplified("性別") == "性别" and simplified("黃蕾") == "黄蕾"
     text = "申报书所填内容真实准确，干部、乾隆、里程、云南、沈思远、喆"
-    assert _simplified(text) == text
+    assert simplified(text) == text
 
 
 def test_a_rule_stub_read_as_one_is_no_word(monkeypatch):
     # OCR read the stub where two rules cross as 「1」 (a box 0.4 × 1 pt) inside the 姓名 label's
     # cell; left there, it hid the label and 申报单位负责人.姓名 was taken from another table.
-    import pipeline.scan as scan
-    from pipeline.layout import Word
-
-    monkeypatch.setattr(scan, "_ocr_words", lambda clean, dpi, rules: [
+    monkeypatch.setattr(pipeline.read.scan, "ocr_words", lambda clean, dpi, rules: [
         Word(141, 297, 141.4, 298, "1"), Word(87, 294, 134, 309, "姓名"), Word(200, 296, 204, 308, "/")])
     page = read_scan(_blank_page(150, 300, 400), 150, 1).layout
     assert [w.text for w in page.words] == ["姓名", "/"]

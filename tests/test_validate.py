@@ -13,7 +13,8 @@ import yaml
 from conftest import PROGRAM
 from pipeline.forms import load_form
 from pipeline.program import load_program
-from pipeline.validate import Verdict, check_entry, finish, parse_period, verdict_for
+from pipeline.dates import parse_period
+from pipeline.validate import Verdict, check_entry, finish, verdict_for
 
 FORM = load_form("申报书")
 PERSON = {"姓名": "欧阳明", "手机": "13912345678", "电子邮箱": "oym@jskx.org.cn", "通讯地址": "南京市北京东路39号",

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from .. import extract as extracting
+from ..extract import extract_files
+from ..report.extraction import FORMATS, write_report
 from ..errors import UsageProblem
 from ..files import collect_pdfs
 from ..forms import load_form
@@ -20,7 +21,7 @@ from .common import progress_bar, reports_errors
 @click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="FILE_OR_DIR...")
 @click.option("--form", "form_name", default="申报书", show_default=True,
               help="表单定义名（pipeline/forms/ 下的 YAML），或表单定义文件路径。")
-@click.option("--format", "fmt", type=click.Choice(extracting.FORMATS), default="json", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True,
               help="输出格式：json（完整结果），csv 或 xlsx（每份文件一行）。")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
               help="输出文件（默认 JSON/CSV 写到标准输出；xlsx 必须指定）。")
@@ -45,12 +46,12 @@ def extract(paths, form_name, fmt, out_path, jobs):
     if not jobs:
         jobs = (os.cpu_count() or 1) if len(files) >= 4 else 1
     with progress_bar(len(files), f"读取{form.name}") as bar:
-        entries = extracting.extract_files(files, form, workers=jobs, progress=bar.update)
+        entries = extract_files(files, form, workers=jobs, progress=bar.update)
     if out_path:
-        extracting.write_report(entries, form, fmt, Path(out_path))
+        write_report(entries, form, fmt, Path(out_path))
     else:
         buffer = io.StringIO()
-        extracting.write_report(entries, form, fmt, buffer)
+        write_report(entries, form, fmt, buffer)
         click.echo(buffer.getvalue(), nl=False)
     failed = [e for e in entries if e["status"] != "ok"]
     for entry in failed:

@@ -14,7 +14,7 @@ from ..files import collect_pdfs
 from ..errors import UsageProblem
 from ..forms import load_form
 from ..program import load_program
-from ..report import terminal_summary, write_reports
+from ..report.validation import terminal_summary, write_reports
 from ..validate import finish, verdict_for
 from .common import progress_bar, program_option, reports_errors
 

@@ -1,12 +1,13 @@
-"""Marks on a page image: red seals (公章) and handwritten or printed ink in a box.
+"""Ink on a page image: red seal ink, dark or blue writing, ruling lines — as masks and measures.
 
 Everything here works on an RGB ``uint8`` page image at a known ``dpi`` and speaks points
-(origin top left) to the caller, like the rest of the page model (``pipeline.layout``).
+(origin top left) to the caller, like the rest of the page model (:mod:`pipeline.read.page`):
 
-- ``find_seals``: red, roughly circular, seal-sized shapes (a 4.0–4.2 cm seal is ~115 pt).
-- ``ink_in`` / ``ink_boxes``: dark non-red ink in a box after removing the ruling lines, so the
-  matcher can tell a signed 「（签章）：」 from an unsigned one, and a "/" from an empty cell
-  (OCR misses a lone "/", PaddleOCR #9690).
+- ``red_mask``: red ink (seals, red print), by colour;
+- ``without_red`` / ``binary`` / ``dark``: the grey page with red ink painted out, and its ink;
+- ``ink_mask`` / ``rule_mask``: dark or blue non-red ink with the ruling lines removed;
+- ``ink_in``, ``ink_boxes``, ``written_slash``: how much ink is in a box, its blobs, and whether
+  it is a lone 「/」 (OCR misses a lone "/", PaddleOCR #9690).
 """
 
 from __future__ import annotations
@@ -16,28 +17,19 @@ from typing import Iterable
 import cv2
 import numpy as np
 
-from .layout import Box, Mark
-
-PT_PER_CM = 72 / 2.54
-
-# Seal size accepted: 3–5 cm across (official round seals are 4.0–4.2 cm).
-SEAL_MIN_CM = 3.0
-SEAL_MAX_CM = 5.0
-# A ring's outer contour fills most of its enclosing circle; a block of red text does not.
-SEAL_MIN_FILL = 0.72
-# Share of the ring's angular positions that must hold red ink (a stamped ring may be broken).
-SEAL_MIN_RING = 0.6
+from .page import Box
 
 # Ruling lines are straight strokes at least this long (points); the longest printed glyph
 # stroke at form sizes (一 in a 16 pt heading) is about 15 pt.
 RULE_MIN_PT = 30.0
+
 
 # Ink smaller than this (points, longest side) is a speck of dirt, not writing: a 「/」 in
 # 五号 print is about 8 pt tall, the dots of a scanned page 1–2 pt.
 SPECK_PT = 4.0
 
 
-def _px(pt: float, dpi: float) -> int:
+def px(pt: float, dpi: float) -> int:
     return int(round(pt * dpi / 72.0))
 
 
@@ -53,57 +45,36 @@ def red_mask(image: np.ndarray) -> np.ndarray:
     return cv2.bitwise_or(low, high)
 
 
-def find_seals(image: np.ndarray, dpi: float) -> list[Mark]:
-    """Red round seals on the page, as ``Mark(kind="seal")`` boxes in points."""
+
+def without_red(image: np.ndarray) -> np.ndarray:
+    """Grey page with red ink painted paper-white (seals and red print are not rules or text)."""
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
     red = red_mask(image)
-    if cv2.countNonZero(red) == 0:
-        return []
-    # Work at about 72 dpi: a seal is still ~115 px across and the closing is cheap.
-    scale = min(1.0, 72.0 / dpi)
-    if scale < 1.0:
-        red = cv2.resize(red, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        red = (red > 40).astype(np.uint8) * 255
-    work_dpi = dpi * scale
-    k = max(3, _px(3.0, work_dpi) | 1)
-    closed = cv2.morphologyEx(red, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-    contours, _ = cv2.findContours(closed, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-
-    lo = _px(SEAL_MIN_CM * PT_PER_CM, work_dpi)
-    hi = _px(SEAL_MAX_CM * PT_PER_CM, work_dpi)
-    to_pt = 72.0 / work_dpi
-    seals: list[Mark] = []
-    for contour in contours:
-        x, y, w, h = cv2.boundingRect(contour)
-        if not (lo <= w <= hi and lo <= h <= hi):
-            continue
-        if min(w, h) / max(w, h) < 0.8:
-            continue
-        (cx, cy), radius = cv2.minEnclosingCircle(contour)
-        fill = cv2.contourArea(cv2.convexHull(contour)) / (np.pi * radius * radius)
-        if fill < SEAL_MIN_FILL:
-            continue
-        ring = _ring_coverage(red, cx, cy, radius)
-        if ring < SEAL_MIN_RING:
-            continue
-        seals.append(Mark(float(x * to_pt), float(y * to_pt), float((x + w) * to_pt), float((y + h) * to_pt),
-                          kind="seal", score=round(float(min(1.0, fill) * ring), 3)))
-    return seals
+    if cv2.countNonZero(red):
+        # Anti-aliased seal edges are pinkish-grey: widen the mask a little.
+        red = cv2.dilate(red, np.ones((3, 3), np.uint8)) > 0
+        paper = int(np.percentile(gray, 90))
+        # Seal ink multiplies over toner: print under a seal is dark red, dark in the red
+        # channel too, while the seal's own ink is nearly paper-white there (FIELD-NOTES: keep
+        # the red channel). Painting the whole red mask out took the 「6」 of 「2026年」 under it.
+        channel = image[..., 0]
+        seal_only = red & (channel.astype(np.float32) > paper * 0.72)
+        under = red & ~seal_only
+        gray[seal_only] = paper
+        gray[under] = channel[under]
+    return gray
 
 
-def _ring_coverage(red: np.ndarray, cx: float, cy: float, radius: float) -> float:
-    """Share of 72 angular sectors holding red ink near the outer radius (the seal's ring)."""
-    ys, xs = np.nonzero(red)
-    dx, dy = xs - cx, ys - cy
-    dist = np.hypot(dx, dy)
-    near = (dist > 0.8 * radius) & (dist < 1.05 * radius)
-    if not near.any():
-        return 0.0
-    angles = np.arctan2(dy[near], dx[near])
-    sectors = np.unique(((angles + np.pi) / (2 * np.pi) * 72).astype(int) % 72)
-    return len(sectors) / 72.0
+def binary(gray: np.ndarray) -> np.ndarray:
+    """Ink as 255 on 0, the threshold relative to the paper (grey scan backgrounds)."""
+    paper = float(np.percentile(gray, 90))
+    return ((gray < paper * 0.7) * 255).astype(np.uint8)
 
 
-# --- ink -----------------------------------------------------------------------------------
+def dark(clean: np.ndarray) -> np.ndarray:
+    """Dark pixels of the cleaned page (relative to its paper, which is rarely white)."""
+    return clean < float(np.percentile(clean, 90)) * 0.7
+
 
 
 def ink_mask(image: np.ndarray, dpi: float) -> np.ndarray:
@@ -132,18 +103,18 @@ def ink_mask(image: np.ndarray, dpi: float) -> np.ndarray:
     return ink
 
 
-def rule_mask(binary: np.ndarray, dpi: float, min_pt: float = RULE_MIN_PT) -> np.ndarray:
+def rule_mask(mask: np.ndarray, dpi: float, min_pt: float = RULE_MIN_PT) -> np.ndarray:
     """Long straight horizontal and vertical strokes of a 0/255 ink mask, slightly widened."""
-    n = max(3, _px(min_pt, dpi))
-    horizontal = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
-    vertical = cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
+    n = max(3, px(min_pt, dpi))
+    horizontal = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
+    vertical = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
     rules = cv2.bitwise_or(horizontal, vertical)
     # JPEG ringing and anti-aliasing leave a pixel or two beside each rule.
-    grow = max(3, _px(1.5, dpi) | 1)
+    grow = max(3, px(1.5, dpi) | 1)
     return cv2.dilate(rules, cv2.getStructuringElement(cv2.MORPH_RECT, (grow, grow)))
 
 
-def _box_px(box: Box, dpi: float, shape) -> tuple[int, int, int, int]:
+def _boxpx(box: Box, dpi: float, shape) -> tuple[int, int, int, int]:
     k = dpi / 72.0
     h, w = shape[:2]
     x0 = min(max(int(np.floor(box.x0 * k)), 0), w)
@@ -157,14 +128,14 @@ def _ink_around(image: np.ndarray, dpi: float, box: Box, ignore: Iterable[Box]):
     """Ink mask of ``box`` (computed with a margin so rules crossing the box stay long)."""
     margin = RULE_MIN_PT * 1.5
     outer = Box(box.x0 - margin, box.top - margin, box.x1 + margin, box.bottom + margin)
-    ox0, oy0, ox1, oy1 = _box_px(outer, dpi, image.shape)
-    x0, y0, x1, y1 = _box_px(box, dpi, image.shape)
+    ox0, oy0, ox1, oy1 = _boxpx(outer, dpi, image.shape)
+    x0, y0, x1, y1 = _boxpx(box, dpi, image.shape)
     if x1 <= x0 or y1 <= y0:
         return None, 0
     ink = ink_mask(image[oy0:oy1, ox0:ox1], dpi)[y0 - oy0:y1 - oy0, x0 - ox0:x1 - ox0].copy()
     keep = np.ones(ink.shape, dtype=bool)
     for other in ignore:
-        ix0, iy0, ix1, iy1 = _box_px(other, dpi, image.shape)
+        ix0, iy0, ix1, iy1 = _boxpx(other, dpi, image.shape)
         ix0, ix1 = max(ix0, x0) - x0, min(ix1, x1) - x0
         iy0, iy1 = max(iy0, y0) - y0, min(iy1, y1) - y0
         if ix1 > ix0 and iy1 > iy0:
@@ -219,9 +190,9 @@ def ink_boxes(image: np.ndarray, dpi: float, box: Box, ignore: Iterable[Box] = (
     ink, _ = _ink_around(image, dpi, box, ignore)
     if ink is None:
         return []
-    x0, y0, _, _ = _box_px(box, dpi, image.shape)
+    x0, y0, _, _ = _boxpx(box, dpi, image.shape)
     # Join the strokes of one character or one scribble (about 1.5 pt apart).
-    k = max(3, _px(1.5, dpi) | 1)
+    k = max(3, px(1.5, dpi) | 1)
     joined = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
     to_pt = 72.0 / dpi
@@ -233,3 +204,4 @@ def ink_boxes(image: np.ndarray, dpi: float, box: Box, ignore: Iterable[Box] = (
                          float((x0 + x + w - pad) * to_pt), float((y0 + y + h - pad) * to_pt)))
     blobs.sort(key=lambda b: (b.top, b.x0))
     return blobs
+

@@ -1,4 +1,4 @@
-"""The fast (pypdfium2) reading of text-layer pages gives the same layouts as pdfplumber's."""
+"""Reading pages: the fast (pypdfium2) text layer gives the same layouts as pdfplumber's; scans hold no images."""
 
 from __future__ import annotations
 
@@ -17,7 +17,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from pipeline import pdfdoc, scan
+import pipeline.read.pages
+import pipeline.read.pdfium_text
+from pipeline.read import SCAN_DPI, open_pdf, read_layouts, read_pages
+from pipeline.read.images import reduced
+from pipeline.read.pdfium_text import read_with_pdfium
+from pipeline.read.textlayer import read_text_page
 from pipeline.cli import main
 from test_extract import RECORDS
 
@@ -42,18 +47,18 @@ def forms(tmp_path_factory) -> list[Path]:
 def both_readings(path: Path):
     """(pdfplumber layout, fast layout, whether the fast reading declined) for every page."""
     results = []
-    with pdfdoc.open_pdf(path) as pdf:
+    with open_pdf(path) as pdf:
         document = pdfium.PdfDocument(str(path))
         try:
             for number, page in enumerate(pdf.pages, start=1):
-                old = pdfdoc.read_text_page(page, number)
+                old = read_text_page(page, number)
                 page.close()
                 pdfium_page = document[number - 1]
                 try:
-                    new = pdfdoc._read_fast(pdfium_page, page, number)
-                    declined = False
-                except pdfdoc._Decline:
-                    new, declined = pdfdoc.read_text_page(page, number), True
+                    new = read_with_pdfium(pdfium_page, page, number)
+                    declined = new is None
+                    if declined:
+                        new = read_text_page(page, number)
                 finally:
                     pdfium_page.close()
                 results.append((old, new, declined))
@@ -90,14 +95,15 @@ def test_fast_reading_equals_pdfplumber(forms):
 
 def test_read_pages_uses_the_fast_reading(forms, monkeypatch):
     calls = Counter()
-    original = pdfdoc.read_text_page
+    original = pipeline.read.pages.read_text_page
 
     def counting(page, number):
         calls["pdfplumber"] += 1
         return original(page, number)
 
-    monkeypatch.setattr(pdfdoc, "read_text_page", counting)
-    layouts = pdfdoc.read_layouts(forms[0])
+    monkeypatch.setattr(pipeline.read.pages, "read_text_page", counting)
+    monkeypatch.setattr(pipeline.read.pdfium_text, "read_text_page", counting)
+    layouts = read_layouts(forms[0])
     assert layouts and calls["pdfplumber"] == 0
     assert all(layout.source == "text" for layout in layouts)
 
@@ -109,12 +115,12 @@ def test_owner_password_and_rotated_pages(forms, tmp_path):
         pdf.save(owner, encryption=pikepdf.Encryption(owner="x", user="", R=6))
         pdf.pages[0].rotate(90, relative=True)
         pdf.save(rotated)
-    plain = pdfdoc.read_layouts(forms[0])
-    assert [w.text for w in pdfdoc.read_layouts(owner)[0].words] == [w.text for w in plain[0].words]
+    plain = read_layouts(forms[0])
+    assert [w.text for w in read_layouts(owner)[0].words] == [w.text for w in plain[0].words]
     # a rotated page is left to pdfplumber: same layout as before the fast reading existed
     with pdfplumber.open(rotated) as pdf:
-        expected = pdfdoc.read_text_page(pdf.pages[0], 1)
-    got = pdfdoc.read_layouts(rotated)[0]
+        expected = read_text_page(pdf.pages[0], 1)
+    got = read_layouts(rotated)[0]
     assert_same(expected, got, "rotated p1")
 
 
@@ -139,7 +145,7 @@ def test_a_scan_holds_no_page_images_and_gives_back_the_ones_it_measured(forms, 
     looked up is made again, pixel for pixel the straightened image its words were measured on."""
     from PIL import Image
 
-    dpi = pdfdoc.SCAN_DPI
+    dpi = SCAN_DPI
     document = pdfium.PdfDocument(str(forms[0]))
     frames = []
     for index, angle in ((0, 0.0), (1, 1.5)):  # a straight page and a tilted one
@@ -154,19 +160,19 @@ def test_a_scan_holds_no_page_images_and_gives_back_the_ones_it_measured(forms, 
 
     keep = {1: 100, 2: 1e9}  # as extract.py asks: reduced, or full resolution
     measured = {}
-    reading = scan.read_scan
+    reading = pipeline.read.pages.read_scan
 
     def remembering(image, dpi, number):
         page = reading(image, dpi, number)
-        kept, kept_dpi = pdfdoc._reduced(page.image, page.dpi, keep[number])
+        kept, kept_dpi = reduced(page.image, page.dpi, keep[number])
         measured[number] = (hashlib.sha256(np.ascontiguousarray(kept)).hexdigest(), kept.shape, kept_dpi)
         return page
 
-    monkeypatch.setattr(scan, "read_scan", remembering)
-    pdfdoc.read_pages(scanned)  # the OCR engine loads outside the measurement
+    monkeypatch.setattr(pipeline.read.pages, "read_scan", remembering)
+    read_pages(scanned)  # the OCR engine loads outside the measurement
     tracemalloc.start()
     try:
-        layouts, images = pdfdoc.read_pages(scanned, keep_image=lambda layout: keep[layout.number])
+        layouts, images = read_pages(scanned, keep_image=lambda layout: keep[layout.number])
         held = tracemalloc.get_traced_memory()[0]
     finally:
         tracemalloc.stop()

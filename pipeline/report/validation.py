@@ -13,7 +13,7 @@ import io
 import json
 from pathlib import Path
 
-from .files import write_atomic
+from ..files import write_atomic
 
 STATUS_TEXT = {"complete": "齐全", "incomplete": "不齐全", "error": "无法读取"}
 KIND_TEXT = {"blank": "未填写", "missing_seal": "缺公章", "missing_signature": "缺签章", "format": "格式错误",

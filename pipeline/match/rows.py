@@ -1,0 +1,136 @@
+"""Row tables (试点工作负责人, 主要参与团队, 经费使用情况): the header row under the table's title,
+then each row of cells below it until the table ends, over page breaks.
+
+A header repeated on the next page is skipped; a row the word processor broke across the page
+(the rest of its words in the same columns, the key column empty) is joined to the row it
+continues. A header that shows only some of the form's columns is read, and the columns it lacks
+are reported (:attr:`RowTable.missing`), not left as silent empty cells.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..forms import FieldSpec
+from ..text import fold, is_latin
+from .matcher import Found, Matcher
+from .ocrtext import SLASH_READINGS, ocr_punctuation
+from .regions import SLACK, Region
+
+#: A table row ending this close to the lowest ruling line of the document may have been cut by
+#: the page break (Word breaks a row at a line of text: less than two lines are left over).
+_CUT_ROW_GAP = 30.0
+
+
+@dataclass
+class RowTable:
+    """A row table as read: its rows (column → text), where its header is, columns not found."""
+
+    rows: list[dict] = field(default_factory=list)
+    found: Found | None = None
+    missing: list[str] = field(default_factory=list)
+
+
+def read_table(matcher: Matcher, spec: FieldSpec) -> RowTable:
+    """The rows of ``spec``'s table; scanned cells read as nothing or a stray mark are noted on
+    ``matcher.unsure_cells`` for the ink to settle."""
+    for title, _ in matcher.starting(spec.labels):
+        header = _header_after(matcher, title, spec)
+        if header is not None:
+            names = {name for name, _ in header}
+            return RowTable(_read_rows(matcher, header, spec), Found(header[0][1]),
+                            [name for name, _ in spec.columns if name not in names])
+    return RowTable()
+
+
+def _header_after(matcher: Matcher, title: Region, spec: FieldSpec):
+    """The header row (column name → cell) of the first table under ``title``."""
+    cells = sorted((c for c in matcher.doc.cells(title.page) if c.box.top >= title.box.top - SLACK),
+                   key=lambda c: c.box.top)
+    rows: list[list[Region]] = []
+    for cell in cells:  # a row: cells whose tops agree within the slack of a scan's rules
+        if rows and cell.box.top - rows[-1][0].box.top <= SLACK:
+            rows[-1].append(cell)
+        else:
+            rows.append([cell])
+    for row in rows:
+        header = _match_header(row, spec)
+        if header:
+            return header
+    return None
+
+
+def _match_header(row: list[Region], spec: FieldSpec):
+    """(column name, header cell) of the form's columns found in ``row``; None when fewer than
+    half of them (and fewer than two) are there: then the row is not this table's header."""
+    matched = []
+    for name, labels in spec.columns:
+        targets = {fold(label) for label in labels}
+        cell = next((c for c in row if c.key in targets), None)
+        if cell is not None:
+            matched.append((name, cell))
+    return matched if len(matched) >= max(2, (len(spec.columns) + 1) // 2) else None
+
+
+def _read_rows(matcher: Matcher, header, spec: FieldSpec) -> list[dict]:
+    names = [name for name, _ in spec.columns]
+    columns = [(name, (cell.box.x0 + cell.box.x1) / 2) for name, cell in header]
+    page = header[0][1].page
+    bottom = max(cell.box.bottom for _, cell in header)
+    left = min(cell.box.x0 for _, cell in header)
+    right = max(cell.box.x1 for _, cell in header)
+    result = []
+    while True:
+        row = [c for c in matcher.doc.cells(page)
+               if abs(c.box.top - bottom) <= SLACK and c.box.x1 > left and c.box.x0 < right]
+        cut = None  # the last row of the previous page, when the page break may have split it
+        if not row:
+            if any(c.box.top >= bottom - SLACK for c in matcher.doc.cells(page)):
+                break  # something else follows on this page: the table has ended
+            first = matcher.first_box(page + 1)
+            if first is None:
+                break
+            page = first.page
+            row = [c for c in matcher.doc.cells(page) if abs(c.box.top - first.box.top) <= SLACK
+                   and c.box.x1 > left and c.box.x0 < right]
+            if _match_header(row, spec):  # the header repeated on the new page
+                bottom = min(c.box.bottom for c in row)
+                continue
+            if result and bottom >= matcher.doc.body_bottom - _CUT_ROW_GAP:
+                cut = result[-1]
+        values, unsure = {}, []
+        for name, centre in columns:
+            cell = next((c for c in row if c.box.x0 - SLACK <= centre <= c.box.x1 + SLACK), None)
+            value = " ".join(cell.text.replace("\n", "").split()) if cell else ""
+            values[name] = ocr_punctuation(value) if cell is not None and cell.ocr else value
+            if cell is not None and cell.ocr and (not value or value in SLASH_READINGS):
+                unsure.append((name, cell))
+        bottom = min(c.box.bottom for c in row)
+        if cut is not None and continues(cut, values, names[0]):
+            for name, value in values.items():
+                cut[name] = _run_on(cut[name], value)
+        elif any(values.values()):
+            result.append({name: values.get(name, "") for name in names})
+            matcher.unsure_cells.extend((result[-1], name, cell) for name, cell in unsure)
+    return result
+
+
+def continues(previous: dict, values: dict, key: str) -> bool:
+    """Whether a row at the top of a page is the rest of ``previous``, split by the page break.
+
+    Word and WPS let a row break across pages unless told not to: the words that did not fit
+    go on in the same columns on the next page, and the key column (姓名), which fits on one
+    line, is empty there. A row of its own fills its key, or something the previous row left empty.
+    """
+    filled = [name for name, value in values.items() if value]
+    return (bool(filled) and not values.get(key) and bool(previous.get(key))
+            and all(previous.get(name) for name in filled))
+
+
+def _run_on(before: str, after: str) -> str:
+    """A cell's text continued over the page break (a space only between two Latin words)."""
+    if not after:
+        return before
+    gap = " " if before and is_latin(before[-1]) and is_latin(after[0]) else ""
+    return before + gap + after
+

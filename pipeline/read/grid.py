@@ -1,0 +1,141 @@
+"""The table grid of a scanned page: rule masks, the cells they enclose, the rules' positions.
+
+Cells come from the ruling lines (OpenCV morphology on horizontal and vertical strokes; the
+enclosed white regions are the cells); a stroke counts as a rule only if it is long or runs from
+rule to rule, so the stems of large printed characters stay text; a rule lost under a seal's
+disc is bridged; a box cut by the page break is closed (:func:`pipeline.read.rules.closing_lines`).
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import cv2
+import numpy as np
+
+from .ink import binary
+from .page import Box
+from .rules import closing_lines
+
+# Lines, cells and the angle are measured at no more than this resolution.
+RULES_DPI = 150.0
+
+def rule_masks(gray: np.ndarray, dpi: float, seals: Iterable[Box] = ()):
+    """Horizontal and vertical rule masks at ``min(dpi, RULES_DPI)`` and the scale used.
+
+    ``seals`` (boxes in points): a rule under a seal is lost where the seal's ring and
+    characters cover it, up to the seal's whole width; gaps inside a seal's disc are bridged.
+    """
+    k = min(1.0, RULES_DPI / dpi)
+    small = cv2.resize(gray, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1 else gray
+    work = dpi * k
+    ink = binary(small)
+    pt = work / 72.0
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (int(30 * pt), 1)))
+    # Vertical rules of a 24 pt row are ~24 pt; a printed character's stroke is at most ~15 pt.
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(16 * pt))))
+    # Bridge breaks in a rule (scanner dropouts; a seal's ring painted out where it crosses
+    # the rule) and let rules meet at the corners.
+    bridge = max(3, int(10 * pt))
+    closed_h = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1)))
+    closed_v = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
+    discs = np.zeros(ink.shape, np.uint8)
+    for seal in seals:
+        centre = (int((seal.x0 + seal.x1) / 2 * pt), int((seal.top + seal.bottom) / 2 * pt))
+        cv2.circle(discs, centre, int(max(seal.width, seal.height) / 2 * pt) + 2, 255, thickness=-1)
+    if discs.any():
+        wide = max(3, int(max(s.width for s in seals) * 1.05 * pt))
+        for mask, closed, shape in ((horizontal, closed_h, (wide, 1)), (vertical, closed_v, (1, wide))):
+            further = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, shape))
+            closed[(further > 0) & (discs > 0)] = 255
+    horizontal, vertical = closed_h, closed_v
+    vertical = _table_verticals(vertical, horizontal, pt)
+    reach = max(3, int(2.5 * pt) | 1)
+    horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, 1)))
+    vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (1, reach)))
+    return horizontal, vertical, k
+
+
+def _table_verticals(vertical: np.ndarray, horizontal: np.ndarray, pt: float) -> np.ndarray:
+    """Keep the vertical strokes that are table rules: long, or running from rule to rule.
+
+    The stems of a title's characters (16–22 pt print: 「科」「协」「书」) and of an underlined cover
+    line (「申报单位：____」, the stem standing on the underline) are as tall as a short row's
+    rule. Painted out as rules they cost the cover its 「科学技术协会」; a rule between two
+    horizontal rules touches one at each end, a stem at most one.
+    """
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
+    if count <= 1:
+        return vertical
+    near = max(2, int(round(3 * pt)))
+    long_enough = 40 * pt
+    h, w = vertical.shape
+    drop = []
+    for i in range(1, count):
+        x, y, bw, bh, _ = stats[i]
+        if bh >= long_enough:
+            continue
+        xa, xb = max(0, x - near), min(w, x + bw + near)
+        top = horizontal[max(0, y - near):min(h, y + near + 1), xa:xb].any()
+        bottom = horizontal[max(0, y + bh - 1 - near):min(h, y + bh + near), xa:xb].any()
+        if not (top and bottom):
+            drop.append(i)
+    if not drop:
+        return vertical
+    keep = vertical.copy()
+    keep[np.isin(labels, drop)] = 0
+    return keep
+
+
+def find_cells(horizontal: np.ndarray, vertical: np.ndarray, k: float, dpi: float) -> list[Box]:
+    """Rectangular regions enclosed by rules, in full-resolution pixels, edges on the rules' centres."""
+    grid = cv2.bitwise_or(horizontal, vertical)
+    if cv2.countNonZero(grid) == 0:
+        return []
+    # The enclosed white region stops at the rule's edge; the cell (like pdfplumber's) at the
+    # rule's centre line, half a (widened) rule further out.
+    rows = horizontal.any(axis=1)
+    runs = _count_runs(rows)
+    half = max(0.5, int(rows.sum()) / max(1, runs) / 2.0)
+    h, w = grid.shape
+    min_side = 6.0 * dpi * k / 72.0  # cells smaller than 6 pt are rule crossings, not cells
+    count, _, stats, _ = cv2.connectedComponentsWithStats(cv2.bitwise_not(grid), connectivity=4)
+    cells: list[Box] = []
+    for i in range(1, count):
+        x, y, bw, bh, area = stats[i]
+        if x == 0 or y == 0 or x + bw >= w or y + bh >= h:
+            continue  # the page around the table
+        if bw < min_side or bh < min_side or bw * bh > 0.8 * w * h or area < 0.6 * bw * bh:
+            continue
+        cells.append(Box((x - half) / k, (y - half) / k, (x + bw - 1 + half) / k, (y + bh - 1 + half) / k))
+    cells.sort(key=lambda c: (round(c.top), c.x0))
+    return cells
+
+
+def closing_rules(horizontal: np.ndarray, vertical: np.ndarray, pt: float) -> np.ndarray:
+    """A mask of the lines that close boxes cut by a page break (rules of 40 pt and more)."""
+    added = np.zeros_like(horizontal)
+    lines = closing_lines(_segments(vertical), _segments(horizontal), snap=max(2, int(round(4 * pt))),
+                          min_length=40 * pt - 1)
+    for x0, y, x1 in lines:
+        y = int(round(y))
+        added[max(0, y - 1):y + 2, int(x0):int(x1)] = 255
+    return added
+
+
+def _segments(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Each stroke of a rule mask as (x0, top, x1, bottom) pixels, ``x1`` exclusive."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    return [(int(x), int(y), int(x + w), int(y + h - 1)) for x, y, w, h, _ in stats[1:]]
+
+
+def _count_runs(flags: np.ndarray) -> int:
+    flags = flags.astype(np.int8)
+    return int(np.count_nonzero(np.diff(np.concatenate([[0], flags])) == 1))
+
+
+def vertical_rules(vertical: np.ndarray, k: float) -> list[tuple[float, float, float]]:
+    """Vertical rules as (x, top, bottom) in full-resolution pixels."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
+    return [((x + w / 2.0) / k, y / k, (y + h) / k) for x, y, w, h, _ in stats[1:]]
+

@@ -1,0 +1,85 @@
+"""The report of ``kexie extract``: every file's fields and marks as JSON, or one row per file as
+CSV (UTF-8 with BOM, for Excel) or Excel."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from ..files import write_atomic
+from ..forms import FormDefinition
+from ..xlsx import add_table, new_book, to_bytes
+
+FORMATS = ("json", "csv", "xlsx")
+
+#: the keys of a file's entry in ``kexie extract``'s JSON, in order; ``locations`` (where each
+#: answer is on the page) stays internal, for validation reports and their pictures
+ENTRY_KEYS = ("file", "form", "status", "source", "fields", "marks", "confidence", "doubts", "error")
+#: the first columns of the CSV and Excel tables
+COLUMNS = ("文件", "表单", "状态", "来源", "错误类型", "错误信息")
+#: the start of a cell that a spreadsheet would run as a formula (OWASP's CSV injection rule)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def report(entries: list[dict]) -> dict:
+    """The JSON report: ``{"files": [entry, …]}``."""
+    defaults = {"confidence": {}, "doubts": []}
+    return {"files": [{key: entry.get(key, defaults.get(key)) for key in ENTRY_KEYS} for entry in entries]}
+
+
+def table(entries: list[dict], form: FormDefinition) -> tuple[list[str], list[list]]:
+    """One row per file, one column per field; a row table's rows joined in one cell."""
+    keys = [spec.key for spec in form.fields]
+    header = list(COLUMNS) + keys
+    rows = []
+    for entry in entries:
+        error = entry.get("error") or {}
+        row = [entry["file"], entry["form"], entry["status"], entry.get("source") or "",
+               error.get("kind", ""), error.get("message", "")]
+        for key in keys:
+            value = entry["fields"].get(key, "")
+            if isinstance(value, list):
+                value = "\n".join("，".join(str(v) for v in item.values()) for item in value)
+            elif isinstance(value, bool):
+                value = "是" if value else "否"
+            elif value is None:
+                value = "需人工核对"
+            row.append(value)
+        rows.append(row)
+    return header, rows
+
+
+def write_report(entries: list[dict], form: FormDefinition, fmt: str, out) -> None:
+    """Write the report in ``fmt`` to a path (atomically) or a text stream."""
+    if fmt == "json":
+        _write_text(out, json.dumps(report(entries), ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        header, rows = table(entries, form)
+        writer.writerow(header)
+        writer.writerows([[_csv_safe(value) for value in row] for row in rows])
+        _write_text(out, buffer.getvalue(), bom=isinstance(out, (str, Path)))
+    elif fmt == "xlsx":
+        book = new_book()
+        header, rows = table(entries, form)
+        add_table(book, form.name, header, rows, widths={"文件": 40, "错误信息": 40})
+        write_atomic(out, to_bytes(book))
+    else:
+        raise ValueError(f"unknown report format {fmt!r}")
+
+
+def _csv_safe(value):
+    """A cell a spreadsheet opens as text: a leading 「=」「+」「-」「@」 is quoted with 「'」."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START) and value not in ("-", "+"):
+        return "'" + value
+    return value
+
+
+def _write_text(out, text: str, bom: bool = False) -> None:
+    if isinstance(out, (str, Path)):
+        write_atomic(out, text.encode("utf-8-sig" if bom else "utf-8"))
+    else:
+        out.write(text)
