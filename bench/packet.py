@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.pdfpages import FONT, cjk_font  # noqa: E402
+from pipeline.packet.pages import FONT, cjk_font  # noqa: E402
 
 PROVINCES = ["江苏省", "浙江省", "山东省", "四川省", "湖南省", "广东省", "河南省", "福建省", "安徽省", "江西省"]
 CITIES = ["苏州市", "湖州市", "潍坊市", "绵阳市", "株洲市", "佛山市", "洛阳市", "泉州市", "芜湖市", "赣州市"]

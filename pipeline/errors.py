@@ -210,3 +210,49 @@ class InternalError(KexieError):
         logged = f"，详细信息已记入日志「{log}」" if log else ""
         super().__init__(f"{where}时 kexie 内部出错（{detail}），这不是文件的问题{logged}；"
                          "请把该文件和日志交给维护人员")
+
+
+# --- review packets --------------------------------------------------------------------------
+
+
+class ExpertsFileError(DataFileError):
+    """The experts file cannot be used: a missing column, an expert without a name or group."""
+
+    kind = "experts"
+
+
+class GroupWithoutExperts(KexieError):
+    """Submissions name a 组别 that no expert belongs to."""
+
+    kind = "experts"
+    exit_code = 2
+
+    def __init__(self, group: str, files: list[str], groups: list[str]):
+        self.group, self.files, self.groups = group, files, groups
+        shown = "、".join(files[:3]) + ("等" if len(files) > 3 else "")
+        super().__init__(f"评审组「{group}」没有评审专家，但有 {len(files)} 份申报材料分到该组（{shown}）；"
+                         f"专家名单中的组别：{'、'.join(groups)}。请在专家名单中为该组添加专家，或更正组别")
+
+
+class RedactionFailed(KexieError):
+    """A blind copy still holds a sensitive string; it is not written."""
+
+    kind = "redaction"
+
+    def __init__(self, path, leaks: list[str], where: str = "匿名副本"):
+        self.path = Path(path) if path is not None else None
+        self.leaks = leaks
+        shown = "、".join(f"「{s}」" for s in leaks[:5])
+        super().__init__(f"文件「{path}」的{where}去除可识别单位和个人的信息后仍能读出 {shown}，"
+                         "为防泄露未予写出；请检查该文件（如文字被拆成图形）后重试")
+
+
+class NoIdentity(KexieError):
+    """A blind copy is asked of a submission whose applicant was not read."""
+
+    kind = "redaction"
+
+    def __init__(self, path, what: str):
+        self.path = Path(path) if path is not None else None
+        super().__init__(f"文件「{path}」未读出{what}，无法确定匿名评审中要去除哪些信息，未予写出；"
+                         "请核对该文件（或在 kexie confirm 中补录）后重试")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from .dates import iso_parts
+from .numbers import to_decimal
 
 _FEN = Decimal("0.01")
 
@@ -50,38 +51,9 @@ def cn_date_upper(value) -> str:
 
 # --- money ---------------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-
-
-def _to_decimal(amount) -> Decimal:
-    """Read an amount (int, float, Decimal, numeric string with optional commas) as Decimal."""
-    if isinstance(amount, bool):  # bool is an int; True is not 1 yuan
-        raise ValueError(f"无法识别的金额「{amount}」：应为数字")
-    if isinstance(amount, int):
-        return Decimal(amount)
-    if isinstance(amount, float):
-        # repr gives the shortest text that reads back as the same float: 1680.32, not 1680.3199…
-        number = Decimal(repr(amount))
-    elif isinstance(amount, Decimal):
-        number = amount
-    elif isinstance(amount, str):
-        text = amount.strip().replace(",", "").replace("，", "")
-        if not _NUMBER.fullmatch(text):
-            raise ValueError(f"无法识别的金额「{amount}」：应为数字，如 350000 或 350,000.00")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:  # pragma: no cover - the pattern already guarantees a number
-            raise ValueError(f"无法识别的金额「{amount}」：应为数字") from None
-    else:
-        raise ValueError(f"无法识别的金额「{amount}」：应为数字")
-    if not number.is_finite():
-        raise ValueError(f"无法识别的金额「{amount}」：应为有限的数字")
-    return number
-
-
 def _to_fen(amount) -> Decimal:
     """Round an amount half-up to fen (0.01 yuan)."""
-    return _to_decimal(amount).quantize(_FEN, rounding=ROUND_HALF_UP)
+    return to_decimal(amount).quantize(_FEN, rounding=ROUND_HALF_UP)
 
 
 _RMB_DIGITS = "零壹贰叁肆伍陆柒捌玖"
@@ -150,7 +122,7 @@ def rmb_upper(amount) -> str:
 
 def wan(amount) -> str:
     """Convert yuan to 万元 with two decimals, rounded half-up: 1234567 → 123.46."""
-    value = (_to_decimal(amount) / 10000).quantize(_FEN, rounding=ROUND_HALF_UP)
+    value = (to_decimal(amount) / 10000).quantize(_FEN, rounding=ROUND_HALF_UP)
     return f"{value + 0:.2f}"  # + 0 turns -0.00 into 0.00
 
 
@@ -168,7 +140,7 @@ def installments(amount, schedule) -> list[dict]:
     for item in schedule:
         if not isinstance(item, Mapping) or "阶段" not in item or "比例" not in item:
             raise ValueError(f"支付安排中的「{item}」应写明「阶段」和「比例」")
-        ratio = _to_decimal(item["比例"])
+        ratio = to_decimal(item["比例"])
         if ratio < 0:
             raise ValueError(f"支付阶段「{item['阶段']}」的比例「{item['比例']}」不能为负数")
         ratios.append(ratio)

@@ -50,6 +50,7 @@ PROGRAM_SCHEMA: dict[str, Any] = {
     "异议联系人?": [_CONTACT],
     "附件?": "str_list",
     "禁止支出?": "str_list",
+    "禁止支出关键词?": "str_list",  # words that mark an expense line as one of 禁止支出 (形式审查)
     "节假日?": {"*": _HOLIDAY_YEAR},
 }
 

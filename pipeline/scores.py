@@ -32,12 +32,13 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 
 from .errors import DataFileError, InputFileError, ProgramFileError
 from .files import write_atomic
+from .numbers import parse_number
 from .records import load_records
 from .scoresheet import read_score_sheet
 
@@ -190,16 +191,6 @@ def largest_remainder(weights: list, total: int) -> list[int]:
 # --- reading the sheets --------------------------------------------------------------------
 
 
-def _as_score(value) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
-
-
 def _format(number: Decimal) -> str:
     return f"{number.normalize():f}"
 
@@ -240,7 +231,7 @@ def _read_sheets(paths, criteria, problems) -> list[tuple[str, str, str, list[di
 
 
 def _submission_key(row: dict) -> str:
-    return row["编号"] or row["申报单位"]
+    return row.get("编号") or row.get("申报单位") or ""
 
 
 def _collect(sheets, criteria, problems) -> dict[str, SubmissionResult]:
@@ -249,7 +240,7 @@ def _collect(sheets, criteria, problems) -> dict[str, SubmissionResult]:
         seen = set()
         for row in rows:
             key = _submission_key(row)
-            label = " ".join(v for v in (row["编号"], row["申报单位"]) if v) or f"第{row['行号']}行"
+            label = " ".join(v for v in (row.get("编号"), row.get("申报单位")) if v) or f"第{row['行号']}行"
             if not key:
                 problems.append(ScoreProblem(file, f"第{row['行号']}行没有编号和申报单位：本行未计入", expert=expert))
                 continue
@@ -261,20 +252,20 @@ def _collect(sheets, criteria, problems) -> dict[str, SubmissionResult]:
             submission = submissions.get(key)
             if submission is None:
                 submission = submissions[key] = SubmissionResult(
-                    key=key, fields={k: row[k] for k in SUBMISSION_KEYS})
-            elif row["申报单位"] and submission.fields["申报单位"] and row["申报单位"] != submission.fields["申报单位"]:
+                    key=key, fields={k: row.get(k, "") for k in SUBMISSION_KEYS})
+            elif row.get("申报单位") and submission.fields["申报单位"] and row["申报单位"] != submission.fields["申报单位"]:
                 problems.append(ScoreProblem(
                     file, f"编号相同但申报单位不同（其他评分表中为「{submission.fields['申报单位']}」）：本行未计入",
                     expert=expert, submission=label))
                 continue
             for k in SUBMISSION_KEYS:  # fill what an earlier sheet left blank
-                if not submission.fields.get(k) and row[k]:
+                if not submission.fields.get(k) and row.get(k):
                     submission.fields[k] = row[k]
             scores, complete = {}, True
             for criterion in criteria:
                 name, maximum = criterion["名称"], criterion["满分"]
                 raw = row["评分"].get(name)
-                value = _as_score(raw)
+                value = parse_number(raw)
                 reason = None
                 if raw is None:
                     reason = "缺少分数"
@@ -425,7 +416,7 @@ def _fund(results: ScoreResults, funds: dict, roster) -> None:
             amount, reason = high, None
             proposed = (roster or {}).get(submission.fields["申报单位"], {}).get("拟资助金额")
             if proposed not in (None, ""):
-                amount = _as_score(proposed)
+                amount = parse_number(proposed)
                 if amount is None:
                     reason = f"名单中的拟资助金额「{proposed}」不是数字"
                 elif not low <= amount <= high:

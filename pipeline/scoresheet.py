@@ -5,8 +5,10 @@ The layout is fixed so a returned workbook can be read without guessing:
     row 1   title
     row 2   A2 「评审专家」 B2 the expert's name      C2 「评审组别」 D2 the group
     row 3   how to fill the sheet
-    row 4   header: 编号 | 申报单位 | 试点单位 | 项目名称 | one column per criterion | 总分
-    row 5   「满分」 under each criterion (and 100 under 总分)
+    row 4   header: 编号 | the form's identity columns (申报单位 | 试点单位) | one column per
+            criterion | 总分
+    row 5   「满分」 in A5, the maximum under each criterion (and 100 under 总分): what tells the
+            criteria from the identity columns when the sheet is read back
     row 6…  one row per submission
 
 Score cells accept a decimal between 0 and the criterion's 满分 (Excel data validation, which
@@ -31,15 +33,17 @@ EXPERT_LABEL, GROUP_LABEL = "评审专家", "评审组别"
 #: the fixed cells of the header block: (label cell, value cell)
 EXPERT_CELLS, GROUP_CELLS = ("A2", "B2"), ("C2", "D2")
 HEADER_ROW, MAX_ROW, FIRST_ROW = 4, 5, 6
-#: the columns before the criteria, in order
+#: the columns before the criteria when the form names none: 编号 first, always
 SUBMISSION_COLUMNS = ("编号", "申报单位", "试点单位", "项目名称")
+CODE_COLUMN = "编号"
 TOTAL_COLUMN = "总分"
 _WIDTHS = {"编号": 8, "申报单位": 24, "试点单位": 24, "项目名称": 36}
 
 
 def write_score_sheet(path, expert: str, group: str, submissions: list[dict], criteria: list[dict],
-                      title: str = "专家评审评分表") -> Path:
-    """Write one expert's score sheet for ``submissions`` on ``criteria`` ({名称, 权重, 满分})."""
+                      title: str = "专家评审评分表", columns=SUBMISSION_COLUMNS) -> Path:
+    """Write one expert's score sheet for ``submissions`` ({column: value}) on ``criteria``
+    ({名称, 权重, 满分}); ``columns``: 编号 and the columns that name each submission."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -50,7 +54,10 @@ def write_score_sheet(path, expert: str, group: str, submissions: list[dict], cr
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET_NAME
-    n_columns = len(SUBMISSION_COLUMNS) + len(criteria) + 1
+    columns = tuple(columns)
+    if not columns or columns[0] != CODE_COLUMN:
+        raise ValueError("评分表的第一列应为「编号」")
+    n_columns = len(columns) + len(criteria) + 1
     last_letter = get_column_letter(n_columns)
     bold = Font(bold=True)
     thin = Side(style="thin")
@@ -72,21 +79,21 @@ def write_score_sheet(path, expert: str, group: str, submissions: list[dict], cr
     sheet.merge_cells(f"A3:{last_letter}3")
 
     maxima = [_maximum(c) for c in criteria]
-    headers = list(SUBMISSION_COLUMNS) + [str(c["名称"]) for c in criteria] + [TOTAL_COLUMN]
+    headers = list(columns) + [str(c["名称"]) for c in criteria] + [TOTAL_COLUMN]
     for col, header in enumerate(headers, start=1):
         cell = sheet.cell(row=HEADER_ROW, column=col, value=header)
         cell.font, cell.border, cell.alignment = bold, box, Alignment(horizontal="center", wrap_text=True)
         sheet.column_dimensions[get_column_letter(col)].width = _WIDTHS.get(header, 10)
     sheet.cell(row=MAX_ROW, column=1, value="满分").font = bold
     for i, maximum in enumerate(maxima):
-        sheet.cell(row=MAX_ROW, column=len(SUBMISSION_COLUMNS) + 1 + i, value=_number(maximum))
+        sheet.cell(row=MAX_ROW, column=len(columns) + 1 + i, value=_number(maximum))
     sheet.cell(row=MAX_ROW, column=n_columns, value=100)
 
-    first_score = len(SUBMISSION_COLUMNS) + 1
+    first_score = len(columns) + 1
     last_row = FIRST_ROW + len(submissions) - 1
     for offset, submission in enumerate(submissions):
         row = FIRST_ROW + offset
-        for col, key in enumerate(SUBMISSION_COLUMNS, start=1):
+        for col, key in enumerate(columns, start=1):
             cell = sheet.cell(row=row, column=col, value=submission.get(key, ""))
             cell.border, cell.alignment = box, wrap
         terms = []
@@ -122,8 +129,8 @@ def write_score_sheet(path, expert: str, group: str, submissions: list[dict], cr
 def read_score_sheet(path) -> tuple[str, str, list[dict]]:
     """Read a returned score sheet: (expert, group, rows).
 
-    Each row is ``{行号, 编号, 申报单位, 试点单位, 项目名称, 评分: {criterion: raw value}}`` with the
-    criteria in the sheet's column order; raw values are what the cell holds (None when empty),
+    Each row is ``{行号, 编号, <the sheet's identity columns>, 评分: {criterion: raw value}}`` with
+    the criteria in the sheet's column order; raw values are what the cell holds (None when empty),
     judged later against the programme by ``pipeline.scores``.
     """
     path = Path(path)
@@ -148,13 +155,17 @@ def _parse(path: Path, table: list[list]) -> tuple[str, str, list[dict]]:
     header = [text(HEADER_ROW, c) for c in range(1, len(table[HEADER_ROW - 1]) + 1)] if len(table) >= HEADER_ROW else []
     while header and header[-1] == "":
         header.pop()
+    # the criteria are the columns with a 满分 under them; before them, 编号 and the identity columns
+    maxima = [cell(MAX_ROW, c) for c in range(1, len(header) + 1)]
+    first = next((i for i, m in enumerate(maxima[1:-1], start=1) if isinstance(m, (int, float))), len(header))
     if (text(2, 1) != EXPERT_LABEL or text(2, _column(GROUP_CELLS[0])) != GROUP_LABEL
-            or tuple(header[: len(SUBMISSION_COLUMNS)]) != SUBMISSION_COLUMNS
-            or not header or header[-1] != TOTAL_COLUMN):
+            or not header or header[0] != CODE_COLUMN or header[-1] != TOTAL_COLUMN
+            or "" in header[:first]):
         raise NotThisForm(path, f"不是专家评分表：应在第2行写「{EXPERT_LABEL}」「{GROUP_LABEL}」，第{HEADER_ROW}行为"
-                                f"「{'、'.join(SUBMISSION_COLUMNS)}、各项评审标准、{TOTAL_COLUMN}」"
+                                f"「{CODE_COLUMN}、材料名称等列、各项评审标准、{TOTAL_COLUMN}」，第{MAX_ROW}行为各项满分"
                                 f"（请用 kexie 生成的评分表）")
-    criteria = header[len(SUBMISSION_COLUMNS):-1]
+    columns = header[:first]
+    criteria = header[first:-1]
     if not criteria or "" in criteria:
         raise NotThisForm(path, f"评分表第{HEADER_ROW}行的评审标准列缺少名称")
     if len(set(criteria)) != len(criteria):
@@ -164,9 +175,9 @@ def _parse(path: Path, table: list[list]) -> tuple[str, str, list[dict]]:
         raise NotThisForm(path, f"评分表未填写评审专家姓名（{EXPERT_CELLS[1]} 单元格）")
 
     rows = []
-    first_score = len(SUBMISSION_COLUMNS) + 1
+    first_score = len(columns) + 1
     for number in range(FIRST_ROW, len(table) + 1):
-        values = {key: text(number, col) for col, key in enumerate(SUBMISSION_COLUMNS, start=1)}
+        values = {key: text(number, col) for col, key in enumerate(columns, start=1)}
         scores = {name: _raw(cell(number, first_score + i)) for i, name in enumerate(criteria)}
         if not any(values.values()) and all(v is None for v in scores.values()):
             continue  # a wholly empty row

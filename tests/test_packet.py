@@ -18,7 +18,8 @@ import pytest
 
 from conftest import PROGRAM
 from pipeline.files import sha256_file
-from pipeline.redact import sensitive_strings
+from pipeline.forms import load_form
+from pipeline.packet.redact import sensitive_strings
 from pipeline.text import fold
 
 UNITS = [("江苏省科学技术协会", "苏州市科学技术协会"), ("浙江省科学技术协会", "湖州市科学技术协会"),
@@ -49,7 +50,7 @@ def fields_for(i: int) -> dict:
 def draw_submission(path: Path, fields: dict, pages: int) -> None:
     from reportlab.pdfgen import canvas
 
-    from pipeline.pdfpages import FONT, cjk_font
+    from pipeline.packet.pages import FONT, cjk_font
 
     cjk_font()
     c = canvas.Canvas(str(path))
@@ -306,7 +307,7 @@ def test_manifest_hashes(normal, batch):
 def test_blind_packets_hold_no_names_units_or_contacts(blind, normal, batch):
     secrets = set()
     for entry in batch["entries"][:3]:
-        secrets.update(sensitive_strings(entry["fields"]))
+        secrets.update(sensitive_strings(entry["fields"], load_form("申报书")))
     phone = batch["entries"][0]["fields"]["申报单位负责人.手机"]
     assert {"苏州市科协", "王建国", "冯雪梅", "周志刚", phone} <= secrets
     folded = {fold(s) for s in secrets}
@@ -340,7 +341,9 @@ def test_blind_scanned_pages_are_withheld(tmp_path):
     """A scanned 申报书: pages 1–3 give way to a notice; later pages stay as pictures."""
     from reportlab.pdfgen import canvas
 
-    from pipeline.redact import WITHHELD_SCAN_PAGES, blind_copy
+    from pipeline.packet.redact import blind_copy
+
+    form = load_form("申报书")
 
     import numpy as np
     from PIL import Image
@@ -353,8 +356,8 @@ def test_blind_scanned_pages_are_withheld(tmp_path):
         c.drawImage(str(picture), 0, 0, 595, 842)
         c.showPage()
     c.save()
-    copy = blind_copy(path, ["江苏省科学技术协会"], ocr=False)
-    assert copy.pages == 5 and copy.withheld == list(WITHHELD_SCAN_PAGES) and copy.scanned == [1, 2, 3, 4, 5]
+    copy = blind_copy(path, ["江苏省科学技术协会"], form, ocr=False)
+    assert copy.pages == 5 and copy.withheld == list(form.blind.withhold_scanned_pages) and copy.scanned == [1, 2, 3, 4, 5]
     out = tmp_path / "copy.pdf"
     out.write_bytes(copy.data)
     plumber, _ = page_text(out)

@@ -145,7 +145,7 @@ def test_duplicates_same_file_twice_and_same_pilot_unit_twice():
     kinds = {f["file"]: {(p["field"], p["kind"]) for p in f["problems"]} for f in report["files"]}
     assert kinds == {"a.pdf": {("试点单位", "duplicate")}, "a-copy.pdf": {("文件", "duplicate")},
                      "b.pdf": {("试点单位", "duplicate")}, "c.pdf": set()}
-    assert report["summary"] == {"complete": 1, "incomplete": 3, "error": 0}
+    assert report["summary"] == {"complete": 1, "incomplete": 3, "review": 0, "error": 0}
 
 
 def test_period_parsing():
@@ -235,7 +235,7 @@ def test_validate_real_pdfs_and_bad_inputs_in_one_batch(run, tmp_path, rendered)
     provincial = by_name["宁夏回族自治区科学技术协会.pdf"]
     assert {(p["field"], p["kind"]) for p in provincial["problems"]} == {
         ("申报单位意见.签章", "missing_signature"), ("申报单位意见.公章", "missing_seal")}
-    assert report["summary"] == {"complete": 0, "incomplete": 2, "error": 5}
+    assert report["summary"] == {"complete": 0, "incomplete": 2, "review": 0, "error": 5}
     after = {p.name: p.read_bytes() for p in batch.iterdir() if p.name in before}
     assert after == before  # inputs are never modified
 
@@ -284,7 +284,7 @@ def test_checks_section_typos_are_refused_by_name(tmp_path):
     from pipeline.errors import FormDefinitionError
 
     data = yaml.safe_load(FORM.path.read_text(encoding="utf-8"))
-    data["checks"]["marks"]["申报单位意见.公章"] = "missing_sael"
+    data["checks"]["marks"]["申报单位意见.公章"]["problem"] = "missing_sael"
     bad = tmp_path / "bad.yaml"
     bad.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(FormDefinitionError, match="missing_seal"):

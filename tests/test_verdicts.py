@@ -115,7 +115,7 @@ def test_report_json_shape(corpus, first_run):
     _, truths = corpus
     _, _, report, _, _ = first_run
     assert {"files", "summary"} <= set(report)
-    assert set(report["summary"]) == {"complete", "incomplete", "error"}
+    assert set(report["summary"]) == {"complete", "incomplete", "review", "error"}
     assert sum(report["summary"].values()) == len(report["files"]) == len(truths)
     for entry in report["files"]:
         assert {"file", "status", "problems", "error"} <= set(entry)

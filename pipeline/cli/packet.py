@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from .. import packet as packets
+from ..forms import load_form
 from ..program import load_program
 from .common import progress_bar, program_option, reports_errors
 
@@ -22,11 +23,11 @@ from .common import progress_bar, program_option, reports_errors
               help="输出目录：每位专家一份「组别-姓名.pdf」和评分表「组别-姓名.xlsx」，"
                    "另有 assignment.xlsx 和 manifest.json。")
 @click.option("--blind", is_flag=True,
-              help="匿名评审：去除申报单位、试点单位、负责人及团队成员的姓名和联系方式（页面转为图片）。")
+              help="匿名评审：去除表单定义所列的单位、负责人和成员的姓名、联系方式（页面转为图片）。")
 @click.option("--include-incomplete", is_flag=True,
               help="验证报告中形式审查未通过（incomplete）的材料也纳入评审包。")
-@click.option("--form", "form_name", default="申报书", show_default=True,
-              help="给出 PDF 时读取字段所用的表单定义。")
+@click.option("--form", "form_name", default=None,
+              help="表单定义（默认：验证报告中记录的表单；给出 PDF 时为申报书）。")
 @click.option("--date", "today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="封面上的发放日期（如 2026-07-10），默认为当天。")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
@@ -38,7 +39,7 @@ def packet(submissions, experts_path, program_path, out_dir, blind, include_inco
     或申报书 PDF 文件与目录（逐份读取字段，全部纳入）。
 
     每份材料分到一个评审组（材料写明组别的按组别，否则按页数均衡分配），由该组专家评审；
-    专家本人单位或回避单位是申报单位或试点单位的，不分发给该专家（分配表写明回避原因）。
+    专家本人单位或回避单位是材料所列单位（如申报单位、试点单位）的，不分发给该专家（分配表写明回避原因）。
 
     全部成功退出码为 0；有材料无法读取而未纳入（逐一列出）为 1；专家名单等用法错误为 2。
 
@@ -50,8 +51,8 @@ def packet(submissions, experts_path, program_path, out_dir, blind, include_inco
     program = load_program(program_path) if program_path else None
     workers = jobs or (os.cpu_count() or 1)
     experts = packets.load_experts(experts_path)
-    items = packets.load_submissions(submissions, form=form_name, include_incomplete=include_incomplete,
-                                     workers=workers)
+    form = load_form(form_name or _reported_form(submissions) or "申报书")
+    items = packets.load_submissions(submissions, form, include_incomplete=include_incomplete, workers=workers)
     with progress_bar(len(items), "准备申报材料") as bar:
         packets.prepare(items, blind=blind, workers=workers, progress=bar.update)
     plan = packets.assign(items, experts)
@@ -72,6 +73,21 @@ def packet(submissions, experts_path, program_path, out_dir, blind, include_inco
     click.echo(f"评审包：{len(result.packets)} 位专家，纳入材料 {reviewed} 份，未纳入 {len(result.excluded)} 份"
                f"{'（匿名评审）' if blind else ''}。输出目录：{Path(out_dir)}")
     sys.exit(0 if result.ok else 1)
+
+
+def _reported_form(inputs) -> str | None:
+    """The form a validation report was made for (its 「form」), when the inputs are reports."""
+    import json
+
+    for name in inputs:
+        if Path(name).suffix.lower() == ".json":
+            try:
+                form = json.loads(Path(name).read_text(encoding="utf-8")).get("form")
+            except (OSError, ValueError, AttributeError):
+                return None  # load_submissions reports the file's problem in Chinese
+            if isinstance(form, str):
+                return form
+    return None
 
 
 def _today():

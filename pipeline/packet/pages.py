@@ -12,7 +12,7 @@ import io
 import math
 from pathlib import Path
 
-from .errors import ToolMissing
+from ..errors import ToolMissing
 
 A4 = (595.2756, 841.8898)
 #: TrueType CJK fonts reportlab can embed, first found wins: (path, face index in the collection)
@@ -27,7 +27,7 @@ CONTENTS_ROWS = 30
 SUMMARY_ROWS = 25
 CONFIDENTIAL = ("本材料仅供评审专家本人使用，不得复制、外传或用于评审以外的任何用途；"
                 "评审结束后请将纸质材料交回组织单位或予以销毁，电子文件请予删除。")
-WITHHELD = "本页含申报单位信息，匿名评审中不予提供"
+WITHHELD = "本页含可识别申报单位或个人的信息，匿名评审中不予提供"
 
 _registered = False
 

@@ -1,0 +1,184 @@
+"""The submissions going into packets: read from a validation report or from PDFs, numbered,
+those left out with the reason, and each prepared once (its blind copy made once)."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import DataFileError, KexieError, NoIdentity, UnreadableDocument, UsageProblem
+from ..files import collect_pdfs, sha256_file
+from ..forms import FormDefinition, text_value
+from .redact import blind_copy, sensitive_strings
+
+
+@dataclass
+class Submission:
+    """One submission going into packets (or left out, with ``reason``)."""
+
+    code: str
+    file: Path
+    form: FormDefinition
+    fields: dict = field(default_factory=dict)
+    group: str = ""  # the 组别 it names itself, else the one assigned
+    pages: int = 0
+    sha256: str = ""
+    reason: str = ""  # why it was left out (empty when included)
+    failed: bool = False  # left out because it could not be read (not by choice)
+    source: object = None  # the prepared pikepdf.Pdf
+    blind: object = None  # the BlindCopy, in blind mode
+
+    @property
+    def applicant(self) -> str:
+        """The unit that handed it in (the form's ``identity.applicant``)."""
+        return self.form.applicant_of(self.fields)
+
+    @property
+    def columns(self) -> list[tuple[str, str]]:
+        """(key, value) of the form's identity columns: what tables show beside the submission."""
+        keys = self.form.identity.columns if self.form.identity else ()
+        return [(key, text_value(self.fields.get(key))) for key in keys]
+
+    @property
+    def units(self) -> list[tuple[str, str]]:
+        """(key, value) of the units an expert of which must not review it."""
+        keys = self.form.identity.conflicts if self.form.identity else ()
+        return [(key, text_value(self.fields.get(key))) for key in keys]
+
+    def title(self, blind: bool) -> str:
+        """The Chinese title of its bookmark, 目录 line and 评分表."""
+        if blind:
+            return f"申报材料 {self.code}"
+        return f"{self.code} {self.applicant or self.file.stem}"
+
+
+def load_submissions(inputs, form: FormDefinition, *, include_incomplete: bool = False,
+                     workers: int = 1, progress=None) -> list[Submission]:
+    """All submissions named by ``inputs`` (one validation report .json, or PDFs and folders),
+    numbered by file name; those left out carry their ``reason``."""
+    inputs = [Path(p) for p in inputs]
+    reports = [p for p in inputs if p.suffix.lower() == ".json"]
+    if reports and len(reports) != len(inputs):
+        raise DataFileError(reports[0], "验证报告（.json）不能与 PDF 文件或目录混在一起给出")
+    entries: list[dict] = []
+    if reports:
+        for report in reports:
+            entries += _report_entries(report, form)
+    else:
+        from ..extract import extract_files
+
+        files = collect_pdfs(inputs, " PDF 申报材料")
+        if not files:
+            raise UsageProblem("没有给出任何申报材料（验证报告 .json、PDF 文件或目录）")
+        entries = extract_files(files, form, workers=workers, progress=progress)
+        for entry in entries:
+            entry["status"] = "complete" if entry["status"] == "ok" else entry["status"]
+    entries.sort(key=lambda e: (Path(e["file"]).name, e["file"]))
+    width = max(2, len(str(len(entries))))
+    submissions = []
+    for number, entry in enumerate(entries, start=1):
+        fields = entry.get("fields") or {}
+        group = text_value(entry.get("组别")) or text_value(fields.get("组别"))
+        item = Submission(code=f"S{number:0{width}d}", file=Path(entry["file"]), form=form, fields=fields, group=group)
+        status = entry.get("status")
+        error = entry.get("error") or {}
+        if status == "error" or error:
+            item.reason = f"读取失败：{error.get('message') or '文件无法读取'}"
+            item.failed = not reports  # read just now: a failure of this run
+        elif status != "complete" and not (include_incomplete and status in ("incomplete", "review")):
+            problems = "；".join(_problem_text(p) for p in entry.get("problems") or [])
+            item.reason = f"形式审查未通过（{status}）" + (f"：{problems}" if problems else "")
+        submissions.append(item)
+    return submissions
+
+
+def _report_entries(path: Path, form: FormDefinition) -> list[dict]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataFileError(path, "文件不存在") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise DataFileError(path, f"不是有效的 JSON 验证报告（{type(exc).__name__}）") from None
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, list) or not all(isinstance(e, dict) and "file" in e for e in files):
+        raise DataFileError(path, "不是验证报告：应有「files」列表，每项含「file」「status」「fields」"
+                                  "（请用 kexie validate 生成）")
+    if isinstance(data.get("form"), str) and data["form"] != form.name:
+        raise DataFileError(path, f"这是「{data['form']}」的验证报告，不是「{form.name}」的（请用 --form {data['form']}）")
+    base = path.parent
+    entries = []
+    for entry in files:
+        entry = dict(entry)
+        file = Path(entry["file"])
+        if not file.is_absolute() and not file.exists() and (base / file).exists():
+            entry["file"] = str(base / file)  # paths relative to the report's folder
+        entries.append(entry)
+    return entries
+
+
+def _problem_text(problem) -> str:
+    if isinstance(problem, dict):
+        return str(problem.get("message") or problem.get("问题") or problem)
+    return str(problem)
+
+
+def prepare(submissions: list[Submission], *, blind: bool, workers: int = 1, progress=None) -> None:
+    """Open each included submission once (blind: make its redacted copy); mark failures."""
+    import pikepdf
+
+    copies = _blind_copies(submissions, workers) if blind else {}
+    for item in submissions:
+        if item.reason:
+            if progress:
+                progress(1)
+            continue
+        try:
+            if not item.file.is_file():
+                raise UnreadableDocument(item.file, "文件不存在")
+            item.sha256 = sha256_file(item.file)
+            if blind:
+                copy = copies[item.code]
+                if isinstance(copy, KexieError):
+                    raise copy
+                item.blind = copy
+                item.source = pikepdf.open(io.BytesIO(item.blind.data))
+            else:
+                item.source = pikepdf.open(item.file)
+            item.pages = len(item.source.pages)
+            if item.pages == 0:
+                raise UnreadableDocument(item.file, "PDF 中没有任何页面")
+        except KexieError as exc:
+            item.reason, item.failed = f"无法打入评审包：{exc.message}", True
+        except (pikepdf.PdfError, OSError, ValueError) as exc:
+            error = UnreadableDocument(item.file, f"PDF 无法打开，可能已损坏（{type(exc).__name__}）")
+            item.reason, item.failed = f"无法打入评审包：{error.message}", True
+        if progress:
+            progress(1)
+
+
+def _blind_copy_or_error(path: Path, fields: dict, form: FormDefinition):
+    """The redacted copy of one submission, or the KexieError saying why there is none."""
+    try:
+        if form.identity is None or not form.applicant_of(fields or {}):
+            raise NoIdentity(path, form.identity.applicant if form.identity else "交表单位（表单定义中没有 identity）")
+        return blind_copy(path, sensitive_strings(fields, form), form)
+    except KexieError as exc:
+        return exc
+
+
+def _blind_copies(submissions: list[Submission], workers: int) -> dict:
+    """Redacted copies of the included submissions, in a process pool when ``workers`` > 1
+    (rasterising and searching pages is CPU work; each copy depends only on its file)."""
+    todo = [s for s in submissions if not s.reason and s.file.is_file()]
+    paths, fields, forms = [s.file for s in todo], [s.fields for s in todo], [s.form for s in todo]
+    if workers > 1 and len(todo) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            results = list(pool.map(_blind_copy_or_error, paths, fields, forms))
+    else:
+        results = [_blind_copy_or_error(p, f, m) for p, f, m in zip(paths, fields, forms)]
+    return {s.code: r for s, r in zip(todo, results)}
+

@@ -1,0 +1,37 @@
+"""The 形式审查 report as one self-contained HTML page (pictures embedded as data URIs), from the
+Jinja template ``templates/validation.html``: what a person must look at first comes first, each
+problem with a picture of the page area it is about."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ..forms import FormDefinition, text_value
+from .pictures import page_picture
+from .wording import STATUS_TEXT, ordered_files, problem_text
+
+_TEMPLATES = Path(__file__).resolve().parent / "templates"
+_environment = Environment(loader=FileSystemLoader(str(_TEMPLATES)), autoescape=select_autoescape(["html"]),
+                           trim_blocks=False, lstrip_blocks=False)
+
+
+def html_report(report: dict, form: FormDefinition | None, title: str, crop: bool = True) -> str:
+    """The page as text; ``crop``: embed a picture of each problem's page area."""
+    columns = form.identity.columns if form is not None and form.identity else ()
+    files = []
+    for entry in ordered_files(report):
+        fields = entry.get("fields") or {}
+        name = (form.applicant_of(fields) if form is not None else "") or Path(entry["file"]).name
+        problems = []
+        for problem in entry["problems"]:
+            picture = page_picture(entry["file"], problem["page"], problem.get("bbox")) \
+                if crop and problem.get("page") else None
+            problems.append(dict(problem, text=problem_text(problem), picture=picture))
+        files.append({"status": entry["status"], "name": name, "file": entry["file"], "error": entry.get("error"),
+                      "columns": [(key, text_value(fields.get(key))) for key in columns if text_value(fields.get(key))],
+                      "problems": problems})
+    return _environment.get_template("validation.html").render(
+        title=title, statuses=("complete", "incomplete", "review", "error"), status_text=STATUS_TEXT,
+        summary=report["summary"], files=files)

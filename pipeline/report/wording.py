@@ -1,0 +1,31 @@
+"""The words reports use for statuses, kinds of problem and severities, and a problem in words."""
+
+from __future__ import annotations
+
+STATUS_TEXT = {"complete": "齐全", "incomplete": "不齐全", "review": "需人工核对", "error": "无法读取"}
+KIND_TEXT = {"blank": "未填写", "missing_seal": "缺公章", "missing_signature": "缺签章", "format": "格式错误",
+             "rule": "不符合规定", "duplicate": "重复", "review": "需人工核对"}
+SEVERITY_TEXT = {"error": "错误", "warning": "提醒", "review": "需核对"}
+#: the order files are listed in: what a person must look at first
+STATUS_ORDER = {"review": 0, "incomplete": 1, "error": 2, "complete": 3}
+#: the order of a file's problems: doubts first, then errors, then warnings
+SEVERITY_ORDER = {"review": 0, "error": 1, "warning": 2}
+
+
+def problem_text(problem: dict) -> str:
+    """A problem in words: 「申报单位负责人.传真：未填写（如无内容请填“/”）（第3页）」."""
+    page = f"（第{problem['page']}页）" if problem.get("page") else ""
+    decided = "（人工确认）" if problem.get("decided_by") else ""
+    return f"{problem['field']}：{problem['message']}{page}{decided}"
+
+
+def ordered_files(report: dict) -> list[dict]:
+    """The report's files, review first, each with its problems ordered the same way."""
+    files = sorted(report["files"], key=lambda e: STATUS_ORDER.get(e["status"], 9))
+    return [dict(e, problems=sorted(e.get("problems") or [], key=lambda p: SEVERITY_ORDER.get(p["severity"], 9)))
+            for e in files]
+
+
+def summary_line(report: dict) -> str:
+    s = report["summary"]
+    return "，".join(f"{STATUS_TEXT[k]} {s.get(k, 0)} 份" for k in ("complete", "incomplete", "review", "error")) + "。"
