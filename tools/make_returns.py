@@ -49,6 +49,13 @@ STACKING_LAYOUTS = ("original", "songti_wide", "kaiti_plain_labels")
 SPECIAL_FORMS = ("owner_password", "encrypted", "truncated")
 
 
+def _no_ascii85() -> None:
+    """reportlab wraps images in ASCII85 by default: binary streams are smaller and faster."""
+    from reportlab import rl_config
+
+    rl_config.useA85 = 0
+
+
 def _write_json(path: Path, data) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
@@ -97,11 +104,16 @@ def _make_job(index: int, stem: str, recipe: recipes.Recipe, seed: int, layouts:
     data, variant = mc.make_applicant(rng, provincial=scenario == "provincial", compact=stacking or rng.random() < 0.3,
                                       clean=True, unit=unit, avoid=used)
     changed = recipes.vary(rng, data, recipe.extra, used)
+    if stacking:  # short addresses keep both 意见 boxes on the 基本情况 page
+        for whose in ("申报单位负责人", "试点单位负责人"):
+            data[whose]["通讯地址"] = mc._local_address(data[whose]["通讯地址"])
     injected = mc.inject(scenario, data) if scenario not in ("complete", "provincial") else []
     used.add(data["试点单位"])
     unit_of.setdefault(scenario, variant["unit"])
     names = list(layouts)
     layout = rng.choice(STACKING_LAYOUTS if stacking else names)
+    if stacking and "unit" in changed:  # long unit names make the table taller
+        layout = rng.choice(("original", "kaiti_plain_labels"))
     return FormJob(index=index, stem=stem, recipe=recipe, scenario=scenario, rng=rng, data=data,
                    variant={**variant, "changed": changed}, injected=injected, layout=layout, special=special)
 
@@ -113,6 +125,7 @@ def generate(out_dir, *, seed: int = 2026, count: int | None = None, classes=Non
     from pipeline.errors import KexieError
 
     started = time.monotonic()
+    _no_ascii85()
     if scan_pages not in ("all", "marks"):
         raise ValueError("scan_pages must be 'all' or 'marks'")
     if isinstance(classes, str):
@@ -160,6 +173,8 @@ def generate(out_dir, *, seed: int = 2026, count: int | None = None, classes=Non
         # two seals that touch need both boxes on one page: re-lay-out the few that split
         retry = [j for j in jobs if {"touching", "wrong_box"} & set(j.recipe.seals) and not bx.stacked(j.boxes)]
         if retry:
+            if verbose:
+                print("  boxes not stacked, laid out again: " + ", ".join(f"{j.stem} ({j.layout})" for j in retry))
             for job in retry:
                 job.layout = "original"
                 for whose in ("申报单位负责人", "试点单位负责人"):

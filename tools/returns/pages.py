@@ -101,9 +101,12 @@ def tilt(rng: random.Random, img: np.ndarray, dpi: float, max_deg: float = 2.0) 
 
 
 def sensor(rng: random.Random, img: np.ndarray, sigma: tuple = (0.004, 0.012), blur: tuple = (0.3, 0.8)) -> np.ndarray:
-    nrng = np_rng(rng)
     out = cv2.GaussianBlur(img, (0, 0), rng.uniform(*blur))
-    out = out + nrng.normal(0, rng.uniform(*sigma), out.shape).astype(np.float32)
+    noise = np.empty_like(out)
+    cv2.setRNGSeed(rng.randrange(2 ** 31))
+    sd = rng.uniform(*sigma)
+    cv2.randn(noise, (0.0,) * 3, (sd,) * 3)
+    out += noise
     return np.clip(out, 0, 1)
 
 

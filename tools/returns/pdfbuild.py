@@ -45,7 +45,7 @@ def image_page(pixels: np.ndarray, mode: str, quality: int, size_pt: tuple[float
     image.ColorSpace = pikepdf.Name(keys["ColorSpace"])
     image.BitsPerComponent = keys["BitsPerComponent"]
     image.Filter = pikepdf.Name(keys["Filter"])
-    name = page.add_resource(pdf.make_indirect(image), pikepdf.Name.XObject, prefix="Scan")
+    name = page.add_resource(pdf.make_indirect(image), pikepdf.Name.XObject, pikepdf.Name("/Scan0"))
     page.obj.Contents = pdf.make_indirect(pikepdf.Stream(pdf, f"q {w:.3f} 0 0 {h:.3f} 0 0 cm {name} Do Q".encode()))
     return pdf
 
@@ -120,4 +120,4 @@ def assemble(typed: pikepdf.Pdf, replace: dict[int, pikepdf.Pdf], extra: list[pi
     for other in extra:
         for page in other.pages:
             out.pages.append(page)
-    out.save(dst)
+    out.save(dst, deterministic_id=True)

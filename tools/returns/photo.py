@@ -85,7 +85,6 @@ def photograph(rng: random.Random, pdf_path, index: int, page_size_pt: tuple) ->
     """One page photographed. Returns the RGB float photo, the matrix typed-page points →
     output-page points, the details, and the output page size in points (the sheet shown at
     about its real size)."""
-    nrng = np_rng(rng)
     scale = rng.uniform(0.92, 1.08)
     size = (int(2400 * scale), int(3200 * scale))
     if rng.random() < 0.2:  # some phones: 3:4 at 3000×4000 downsized by the messenger
@@ -102,26 +101,30 @@ def photograph(rng: random.Random, pdf_path, index: int, page_size_pt: tuple) ->
     sheet = cv2.warpPerspective(page, hpx, size, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     mask = cv2.warpPerspective(np.ones((rh, rw), np.float32), hpx, size, flags=cv2.INTER_LINEAR)
     surface, kind = desk(rng, size)
-    # the sheet's own soft shadow on the desk
-    offset = np.float32([[1, 0, rng.uniform(-25, 25)], [0, 1, rng.uniform(5, 35)]])
-    shadow = cv2.GaussianBlur(cv2.warpAffine(mask, offset, size), (0, 0), rng.uniform(12, 35))
-    surface = surface * (1 - rng.uniform(0.35, 0.6) * shadow[..., None])
-    img = sheet * mask[..., None] + surface * (1 - mask[..., None])
-    # light: a gradient across the frame, a vignette, a colour cast; sometimes the phone's shadow
-    ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
+    # the sheet's own soft shadow on the desk (worked out at a quarter of the size: it is soft)
+    q = (max(1, w // 4), max(1, h // 4))
+    small_mask = cv2.resize(mask, q, interpolation=cv2.INTER_AREA)
+    offset = np.float32([[1, 0, rng.uniform(-6, 6)], [0, 1, rng.uniform(1, 9)]])
+    shadow = cv2.GaussianBlur(cv2.warpAffine(small_mask, offset, q), (0, 0), rng.uniform(3, 9))
+    # light: a gradient across the frame, a vignette, sometimes the phone's shadow; a colour cast
+    ys, xs = np.mgrid[0:q[1], 0:q[0]].astype(np.float32)
+    xs, ys = xs / q[0], ys / q[1]
     towards = rng.uniform(0, math.tau)
-    ramp = (xs / w - 0.5) * math.cos(towards) + (ys / h - 0.5) * math.sin(towards)
+    ramp = (xs - 0.5) * math.cos(towards) + (ys - 0.5) * math.sin(towards)
     light = rng.uniform(0.88, 1.02) + ramp * rng.uniform(0.12, 0.35)
-    vignette = 1 - rng.uniform(0.05, 0.2) * (((xs / w - 0.5) ** 2 + (ys / h - 0.5) ** 2) / 0.5)
-    light = light * vignette
+    light *= 1 - rng.uniform(0.05, 0.2) * (((xs - 0.5) ** 2 + (ys - 0.5) ** 2) / 0.5)
     if rng.random() < 0.45:
-        sx, sy = rng.choice((rng.uniform(0, w), rng.choice((0, w)))), rng.uniform(0, h)
-        rx, ry = rng.uniform(0.2, 0.45) * w, rng.uniform(0.2, 0.4) * h
-        blob = np.exp(-(((xs - sx) / rx) ** 2 + ((ys - sy) / ry) ** 2))
-        light = light * (1 - rng.uniform(0.12, 0.3) * blob)
+        sx, sy = rng.choice((rng.uniform(0, 1), rng.choice((0.0, 1.0)))), rng.uniform(0, 1)
+        rx, ry = rng.uniform(0.2, 0.45), rng.uniform(0.2, 0.4)
+        light *= 1 - rng.uniform(0.12, 0.3) * np.exp(-(((xs - sx) / rx) ** 2 + ((ys - sy) / ry) ** 2))
+    darken = cv2.resize(1 - rng.uniform(0.35, 0.6) * shadow, size, interpolation=cv2.INTER_LINEAR)
+    light = cv2.resize(light.astype(np.float32), size, interpolation=cv2.INTER_LINEAR)
     cast = np.asarray([1 + rng.uniform(-0.02, 0.06), 1.0, 1 + rng.uniform(-0.08, 0.03)], np.float32)
-    img = img * light[..., None] * cast
-    img = cv2.GaussianBlur(img.astype(np.float32), (0, 0), rng.uniform(0.6, 1.6))
+    m3 = mask[..., None]
+    img = sheet * m3 + surface * darken[..., None] * (1 - m3)
+    img *= light[..., None]
+    img *= cast
+    img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.6, 1.6))
     if rng.random() < 0.25:  # a hand that moved
         length = rng.randint(3, 7)
         kernel = np.zeros((length, length), np.float32)
@@ -130,7 +133,11 @@ def photograph(rng: random.Random, pdf_path, index: int, page_size_pt: tuple) ->
                                 (length, length))
         kernel /= max(kernel.sum(), 1e-6)
         img = cv2.filter2D(img, -1, kernel)
-    img = img + nrng.normal(0, rng.uniform(0.008, 0.02), img.shape).astype(np.float32)
+    noise = np.empty_like(img)
+    cv2.setRNGSeed(rng.randrange(2 ** 31))
+    sd = rng.uniform(0.008, 0.02)
+    cv2.randn(noise, (0.0,) * 3, (sd,) * 3)
+    img += noise
     img = np.clip(img, 0, 1)
     # output page: the photo's pixels at the sheet's own scale
     pt_per_px = pw / sheet_w_px

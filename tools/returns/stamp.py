@@ -40,6 +40,17 @@ def _gstate(pdf: pikepdf.Pdf, blend: str, opacity: float) -> pikepdf.Dictionary:
                                                 ca=float(opacity), CA=float(opacity)))
 
 
+def fresh_name(page: pikepdf.Page, kind: str, prefix: str) -> pikepdf.Name:
+    """The first unused resource name /{prefix}{n} (pikepdf's own prefix names are random,
+    which would make the same seed give different bytes)."""
+    resources = page.obj.get("/Resources")
+    taken = set(resources.get(kind, {}).keys()) if resources is not None and kind in resources else set()
+    n = 0
+    while f"/{prefix}{n}" in taken:
+        n += 1
+    return pikepdf.Name(f"/{prefix}{n}")
+
+
 def page_height(page: pikepdf.Page) -> float:
     box = [float(v) for v in page.mediabox]
     return box[3] - box[1]
@@ -64,8 +75,9 @@ def add_ink(pdf: pikepdf.Pdf, page: pikepdf.Page, ink: Ink, x: float, top: float
         passes.append((dark, "Lighten"))
     for pixels, mode in passes:
         image = pdf.make_indirect(_image(pdf, pixels, "/DeviceRGB", smask=mask))
-        name = page.add_resource(image, pikepdf.Name.XObject, prefix="Ink")
-        gs = page.add_resource(_gstate(pdf, mode, opacity), pikepdf.Name.ExtGState, prefix="GSink")
+        name = page.add_resource(image, pikepdf.Name.XObject, fresh_name(page, "/XObject", "Ink"))
+        gs = page.add_resource(_gstate(pdf, mode, opacity), pikepdf.Name.ExtGState,
+                               fresh_name(page, "/ExtGState", "GSink"))
         ops.append(f"q {gs} gs {w_pt:.3f} 0 0 {h_pt:.3f} {llx:.3f} {lly:.3f} cm {name} Do Q")
     _append(pdf, page, "\n".join(ops))
 
@@ -114,7 +126,9 @@ def red_print(pdf: pikepdf.Pdf, page: pikepdf.Page, items: list[dict]) -> None:
     c.showPage()
     c.save()
     overlay = pikepdf.Pdf.open(io.BytesIO(buffer.getvalue()))
-    page.add_overlay(overlay.pages[0])
+    form = pdf.copy_foreign(overlay.pages[0].as_form_xobject())
+    name = page.add_resource(form, pikepdf.Name.XObject, fresh_name(page, "/XObject", "Red"))
+    _append(pdf, page, f"q 1 0 0 1 {box[0]:.3f} {box[1]:.3f} cm {name} Do Q")
     _KEEP.append(overlay)  # qpdf copies the overlay's streams when the target is saved
 
 
