@@ -248,3 +248,28 @@ def test_the_same_seed_makes_the_same_corpus(corpus, tmp_path):
     other = make_returns.generate(tmp_path / "other", seed=SEED + 1, count=1, classes=["text"])
     first = json.loads(other[0].with_suffix(".truth.json").read_text(encoding="utf-8"))
     assert first["fields"] != truths["001.pdf"]["fields"]
+
+
+def test_the_scorer_gives_full_marks_to_answers_equal_to_the_truth(corpus):
+    import score_returns
+
+    out, paths, truths, manifest = corpus
+    extract = {"files": [{"file": str(out / name), "form": "申报书", "status": "error" if t["error"] else "ok",
+                          "source": "text", "fields": t["fields"], "marks": t["marks"],
+                          "error": {"kind": t["error"], "message": ""} if t["error"] else None}
+                         for name, t in truths.items()]}
+    validate = {"files": [{"file": str(out / name), "status": t["expected_status"], "error": t["error"],
+                           "problems": [dict(p, message="", page=None, bbox=None) for p in t["expected_problems"]]}
+                          for name, t in truths.items()], "summary": {}}
+    result = score_returns.score(out, extract, validate)
+    overall = result["overall"]
+    assert overall["text_fields_exact_pct"] == 100.0 and overall["image_fields_exact_pct"] == 100.0
+    assert overall["image_chars_pct"] == 100.0 and overall["verdicts_right_pct"] == 100.0
+    for what in ("签章", "公章"):
+        c = overall[what]
+        assert c.get("missed", 0) == c.get("false_alarm", 0) == c.get("null_where_colour", 0) == 0
+        assert c["right"] + c.get("null_agreed", 0) == c["n"]
+    assert result["false_alarms"]["n"] == 0 and result["missed_problems"]["n"] == 0
+    assert result["errors"]["right"] == result["errors"]["files"] == 4
+    blank = score_returns.score(out, {"files": []}, {"files": []})
+    assert blank["overall"]["text_fields_exact_pct"] < 50 and blank["verdicts"]["right"] == 0

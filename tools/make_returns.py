@@ -87,7 +87,33 @@ def _render(job: FormJob, layouts: dict, work: Path) -> None:
 
     spec = find_template(str(layouts[job.layout]))
     job.docx = work / f"{job.stem}.docx"
-    job.docx.write_bytes(render_docx(spec, build_context(spec, job.data), record=job.stem))
+    blob = render_docx(spec, build_context(spec, job.data), record=job.stem)
+    if job.variant.get("short_boxes"):
+        blob = _short_boxes(blob, job.variant["short_boxes"])
+    job.docx.write_bytes(blob)
+
+
+def _short_boxes(blob: bytes, height_mm: float) -> bytes:
+    """The two 意见 rows retyped without their blank lines and with a lower row height, as many
+    returned forms have them: each box is then shorter than a 42 mm seal."""
+    import io
+
+    import docx
+    from docx.shared import Mm
+
+    document = docx.Document(io.BytesIO(blob))
+    for table in document.tables:
+        for row in table.rows:
+            cell = row.cells[0]
+            if not cell.text.startswith(("申报单位意见", "试点单位意见")):
+                continue
+            for paragraph in list(cell.paragraphs)[1:]:
+                if not paragraph.text.strip():
+                    paragraph._p.getparent().remove(paragraph._p)
+            row.height = Mm(height_mm)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
 
 
 def _make_job(index: int, stem: str, recipe: recipes.Recipe, seed: int, layouts: dict, used: set,
@@ -114,8 +140,14 @@ def _make_job(index: int, stem: str, recipe: recipes.Recipe, seed: int, layouts:
     layout = rng.choice(STACKING_LAYOUTS if stacking else names)
     if stacking and "unit" in changed:  # long unit names make the table taller
         layout = rng.choice(("original", "kaiti_plain_labels"))
+    # about half the forms come back with the 意见 boxes retyped lower than a seal (not where a
+    # seal must fit inside its box)
+    short = None
+    if "in_box" not in recipe.seals and rng.random() < 0.55:
+        short = round(rng.uniform(26, 38), 1)
     return FormJob(index=index, stem=stem, recipe=recipe, scenario=scenario, rng=rng, data=data,
-                   variant={**variant, "changed": changed}, injected=injected, layout=layout, special=special)
+                   variant={**variant, "changed": changed, "short_boxes": short}, injected=injected,
+                   layout=layout, special=special)
 
 
 def generate(out_dir, *, seed: int = 2026, count: int | None = None, classes=None,

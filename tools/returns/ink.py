@@ -61,7 +61,7 @@ def jitter_colour(rng: random.Random, base: tuple, spread: int = 10) -> tuple:
 
 
 def seal_colour(rng: random.Random, family: str | None = None) -> tuple[str, tuple]:
-    family = family or rng.choices(list(SEAL_INKS), weights=(40, 25, 15, 20))[0]
+    family = family or rng.choices(list(SEAL_INKS), weights=(42, 28, 16, 14))[0]
     return family, jitter_colour(rng, rng.choice(SEAL_INKS[family]))
 
 

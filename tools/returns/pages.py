@@ -48,7 +48,8 @@ def printed(rng: random.Random, img: np.ndarray, paper: tuple | None = None) -> 
     out = cv2.GaussianBlur(out, (0, 0), rng.uniform(0.3, 0.7))
     tone = np.asarray(paper or (rng.uniform(0.9, 0.98),) * 3, np.float32)
     tone = tone * np.asarray([1 + rng.uniform(-0.01, 0.015), 1, 1 - rng.uniform(0, 0.03)], np.float32)
-    texture = 1 + (smooth_noise(nrng, out.shape[:2], 40) - 0.5)[..., None] * rng.uniform(0.01, 0.04)
+    cell = max(8.0, out.shape[1] / 70)  # about 3 mm, whatever the resolution
+    texture = 1 + (smooth_noise(nrng, out.shape[:2], cell) - 0.5)[..., None] * rng.uniform(0.008, 0.03)
     return np.clip(out * tone * texture, 0, 1).astype(np.float32)
 
 

@@ -150,7 +150,7 @@ def round_seal(rng: random.Random, name: str, *, diameter_mm: float | None = Non
 
     # the pad's ink
     fam, rgb = seal_colour(rng, family)
-    faded = (fam == "faded" or rng.random() < 0.2) if faded is None else faded
+    faded = (fam == "faded" or rng.random() < 0.1) if faded is None else faded
     alpha = pressure(alpha, nrng, rng.uniform(0.5, 0.85), size / rng.uniform(3, 6))
     inked = None
     if faded:
