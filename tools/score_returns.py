@@ -68,11 +68,8 @@ def _by_name(doc: dict) -> dict[str, dict]:
 def _field_kind(truth: dict, key: str) -> str:
     pages = truth.get("pages", {})
     where = truth.get("field_pages", {}).get(key) or []
-    kinds = [pages.get(str(n), "other") for n in where]
-    for kind in kinds:
-        if kind in TEXT_KINDS:
-            return kind
-    return kinds[0] if kinds else "other"
+    # the first page listed is where the value is read from (the 基本情况 cell before the cover)
+    return pages.get(str(where[0]), "other") if where else "other"
 
 
 def _mark_value(mark):
@@ -118,6 +115,7 @@ def score(corpus_dir, extract_json, validate_json) -> dict:
     misses = defaultdict(list)
     verdicts = Counter()
     confusion = Counter()
+    by_class = defaultdict(lambda: Counter())
     errors = Counter()
     false_alarms, missed_problems = Counter(), Counter()
     review = Counter()
@@ -128,6 +126,9 @@ def score(corpus_dir, extract_json, validate_json) -> dict:
         status = (verdict or {}).get("status")
         confusion[(expected, status)] += 1
         verdicts["right" if status == expected else "wrong"] += 1
+        arrived = (truth.get("classes") or ["?"])[0]
+        by_class[arrived]["n"] += 1
+        by_class[arrived]["right"] += int(status == expected)
         if status == "review":
             review["files_reported"] += 1
         if expected == "review":
@@ -214,7 +215,8 @@ def score(corpus_dir, extract_json, validate_json) -> dict:
            "tables": {k: dict(c) for k, c in tables.items()},
            "marks": {f"{w}|{k}": dict(c) for (w, k), c in marks.items()},
            "verdicts": {"right": verdicts["right"], "n": sum(verdicts.values()),
-                        "confusion": {f"{a}->{b}": n for (a, b), n in sorted(confusion.items(), key=str)}},
+                        "confusion": {f"{a}->{b}": n for (a, b), n in sorted(confusion.items(), key=str)},
+                        "by_form_class": {k: dict(c) for k, c in by_class.items()}},
            "errors": dict(errors),
            "false_alarms": {"n": sum(false_alarms.values()),
                             "top": [{"field": f, "kind": k, "n": n} for (f, k), n in false_alarms.most_common(15)]},
@@ -294,6 +296,8 @@ def print_report(result: dict, notes: list[str]) -> None:
         expected, got = pair.split("->")
         mark = "" if expected == got else "   <-- wrong"
         print(f"  expected {expected:10s} got {got:10s} {n:3d}{mark}")
+    print("  by how the form arrived: " + ", ".join(f"{k} {c.get('right', 0)}/{c.get('n', 0)}"
+                                                    for k, c in v["by_form_class"].items()))
     e = result["errors"]
     if e:
         print(f"Error files read as the right error: {e.get('right', 0)}/{e.get('files', 0)}")

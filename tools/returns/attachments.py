@@ -6,7 +6,6 @@ the seal is laid on with tools/returns/stamp.py. None of it is part of the form.
 from __future__ import annotations
 
 import io
-import math
 import random
 
 import cv2

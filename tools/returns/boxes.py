@@ -153,9 +153,11 @@ def page_texts(pdf_path: Path) -> list[str]:
 
 
 def field_pages(fields: dict, texts: list[str], home: int) -> dict[str, list[int]]:
-    """The 1-based pages each field's value is printed on. A blank, "/" or a value too short
-    to find is placed on ``home`` (the 基本情况 page) unless its key is printed elsewhere; a
-    long text on every page holding a piece of it; a table on the pages of its rows."""
+    """The 1-based pages each field's value is printed on, the page it is read from first: a
+    short value printed on ``home`` (the 基本情况 page, e.g. 试点单位, also on the cover) lists
+    home first. A blank, "/" or a value too short to find is placed on ``home`` unless its key
+    is printed elsewhere; a long text on every page holding a piece of it; a table on the
+    pages of its rows."""
     out: dict[str, list[int]] = {}
 
     def where(value: str) -> list[int]:
@@ -174,6 +176,8 @@ def field_pages(fields: dict, texts: list[str], home: int) -> dict[str, list[int
             out[key] = found or [n for n, t in enumerate(texts, 1) if key in t][:1] or [home]
             continue
         pages = where(str(value))
+        if home in pages and len(fold(str(value))) <= 24:  # a short value: its cell on 基本情况 first
+            pages = [home] + [n for n in pages if n != home]
         if not pages:
             label = key.split(".")[0]
             pages = [n for n, t in enumerate(texts, 1) if label in t][:1] if "." not in key else [home]

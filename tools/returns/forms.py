@@ -168,7 +168,9 @@ def process(job: FormJob, out_dir: Path, work: Path, scan_pages: str) -> tuple[d
     provincial = job.variant["provincial"]
     n_pages = len(job.texts)
     box_pages = sorted({b.page for b in boxes.values()}) or [3]
-    home = boxes["申报单位意见"].page if "申报单位意见" in boxes else 3
+    # the 基本情况 page: where the table of names and contacts starts
+    home = next((n for n, t in enumerate(job.texts, 1) if "一、基本情况" in t),
+                boxes["申报单位意见"].page if "申报单位意见" in boxes else 3)
     kinds = {n: "text" for n in range(1, n_pages + 1)}
     imaging = IMAGING.get(recipe.page)
     imaged = []
@@ -206,9 +208,10 @@ def process(job: FormJob, out_dir: Path, work: Path, scan_pages: str) -> tuple[d
     extra_done = set()
     red_items = None
     if "red_heading" in recipe.extra and "申报单位意见" in boxes:
-        lowest = max(b.rect.bottom for b in boxes.values() if b.page == home)
-        red_items = _red_heading(rng, data, boxes["申报单位意见"], lowest)
-        stamp.red_print(pdf, pdf.pages[home - 1], red_items)
+        first = boxes["申报单位意见"]
+        lowest = max(b.rect.bottom for b in boxes.values() if b.page == first.page)
+        red_items = _red_heading(rng, data, first, lowest)
+        stamp.red_print(pdf, pdf.pages[first.page - 1], red_items)
         extra_done.add("red_heading")
     stamped = work / f"{job.stem}.stamped.pdf"
     pdf.save(stamped)
