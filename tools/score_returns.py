@@ -243,6 +243,8 @@ def run_cli(corpus_dir: Path, jobs: int, work: Path) -> tuple[Path | None, Path 
     kexie = str(KEXIE) if KEXIE.exists() else "kexie"
     notes = []
     extract, report = work / "extract.json", work / "validate.json"
+    for stale in (extract, report, work / "kexie.sqlite"):  # a kept folder: nothing from a past run
+        stale.unlink(missing_ok=True)
     env = dict(os.environ)
     for name, command, target in (
             ("extract", [kexie, "extract", str(corpus_dir), "--out", str(extract), "--jobs", str(jobs)], extract),
