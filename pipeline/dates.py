@@ -70,8 +70,8 @@ DATE_IN_TEXT = re.compile(r"\d{2,4}年\d{1,2}月\d{1,2}日")
 
 
 def parse_date(text) -> _dt.date | None:
-    """「2026年6月5日」「2026.6.5」「2026-06-05」 → date; None when not a date."""
-    m = _DATE.match(fold(text))
+    """「2026年6月5日」「2026.6.5」「2026-06-05」「二〇二六年六月五日」 → date; None when not a date."""
+    m = _DATE.match(_arabic(fold(text)))
     if not m:
         return None
     try:
@@ -82,7 +82,7 @@ def parse_date(text) -> _dt.date | None:
 
 def parse_month(text) -> tuple[int, int] | None:
     """「1980.05」「1980年5月」「1980-5」「198005」 → (year, month)."""
-    folded = fold(text)
+    folded = _arabic(fold(text))
     day = parse_date(folded)
     if day:
         return day.year, day.month
@@ -101,6 +101,21 @@ def parse_period(text) -> tuple[tuple[int, int], tuple[int, int]] | None:
     if not start or not end or end < start:
         return None
     return start, end
+
+
+_CHINESE_DIGITS = set("〇零一二三四五六七八九十")
+
+
+def _arabic(text: str) -> str:
+    """A date written in Chinese numerals (「二〇二六年五月三十日」, usual beside a seal) in figures."""
+    if not any(char in _CHINESE_DIGITS for char in text):
+        return text
+    import cn2an  # loads its tables (0.2 s) only for such a date
+
+    try:
+        return cn2an.transform(text, "cn2an")
+    except (ValueError, KeyError, IndexError):
+        return text
 
 
 def months_between(start: tuple[int, int], end: tuple[int, int]) -> int:

@@ -23,7 +23,7 @@ from .errors import DataFileError
 MAX_DATA_BYTES = 64 * 1024 * 1024
 
 #: fields tried, in order, to name a record in messages
-LABEL_FIELDS = ("申报单位", "试点单位", "单位", "姓名", "项目名称", "名称")
+LABEL_FIELDS = ("申报单位", "承担单位", "试点单位", "单位", "姓名", "项目名称", "名称")
 
 
 @dataclass

@@ -119,6 +119,15 @@ class _StrictPathUndefined(jinja2.StrictUndefined):
         raise _Missing(f"{parent}.{name}" if parent else str(name))
 
 
+# Jinja binds StrictUndefined's ``__str__``, ``__iter__``, ``__eq__``… to the base class's
+# ``_fail_with_undefined_error`` when the class is made, so the override above would never run for
+# them (a row lacking 已支出金额 gave 「'Fields object' has no attribute」): bind them again.
+for _name in dir(jinja2.StrictUndefined):
+    if getattr(jinja2.StrictUndefined, _name, None) is jinja2.Undefined._fail_with_undefined_error:
+        setattr(_StrictPathUndefined, _name, _StrictPathUndefined._fail_with_undefined_error)
+del _name
+
+
 class Fields(dict):
     """A mapping that knows its dotted path, so a missing key can be named in full."""
 

@@ -23,21 +23,19 @@ The rules, in order:
   * a tie across the quota's edge is not settled by kexie: the tied submissions are 「待定」
     and the problem is reported for the review panel to decide.
 
-``write_results`` writes the workbook: 「结果」 (every submission, by rank), 「名单」 (funded only —
-the sheet ``kexie fill`` reads, so ``kexie fill 任务书 --data results.xlsx`` makes one task book per
-funded project) and 「明细」 (every expert's scores).
+``pipeline.report.results.write_results`` writes the workbook: 「结果」 (every submission, by rank),
+「名单」 (funded only — the sheet ``kexie fill`` reads, so ``kexie fill 任务书 --data results.xlsx``
+makes one task book per funded project) and 「明细」 (every expert's scores).
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from pathlib import Path
 
 from .errors import DataFileError, InputFileError, ProgramFileError
-from .files import write_atomic
 from .numbers import parse_number
 from .records import load_records
 from .scoresheet import read_score_sheet
@@ -456,73 +454,3 @@ def _factor_pool(funds: dict) -> Decimal:
 
 def _whole(amount: Decimal) -> int | float:
     return int(amount) if amount == amount.to_integral_value() else float(amount)
-
-
-# --- the results workbook ------------------------------------------------------------------
-
-
-def result_row(submission: SubmissionResult, extra_columns: list[str]) -> dict:
-    """A submission as one row of 「结果」 / 「名单」."""
-    counted = [e for e in submission.experts if e.total is not None]
-    row = {
-        "排名": submission.rank,
-        "编号": submission.fields.get("编号", ""),
-        "申报单位": submission.fields.get("申报单位", ""),
-        "试点单位": submission.fields.get("试点单位", ""),
-        "项目名称": submission.fields.get("项目名称", ""),
-        "负责人": submission.fields.get("负责人", ""),
-        "专家数": len(counted),
-        "平均分": float(submission.average) if submission.average is not None else None,
-        "等级": submission.grade,
-        "分歧": f"是（极差{submission.spread.quantize(_CENT, rounding=ROUND_HALF_UP)}分）"
-                if submission.disputed else "",
-        "是否资助": submission.funded,
-        "资助金额": submission.amount,
-    }
-    for key in extra_columns:
-        row[key] = submission.fields.get(key, "")
-    return row
-
-
-def write_results(results: ScoreResults, path) -> Path:
-    """Write 结果, 名单 (funded only, read by ``kexie fill``) and 明细 to an .xlsx at ``path``."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    book = Workbook()
-    columns = list(RESULT_COLUMNS) + results.extra_columns
-    widths = {"申报单位": 24, "试点单位": 24, "项目名称": 36, "分歧": 18}
-
-    def table(sheet, header, rows):
-        sheet.append(header)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append([row.get(h) for h in header])
-        for i, name in enumerate(header, start=1):
-            sheet.column_dimensions[get_column_letter(i)].width = widths.get(name, 10)
-            if name in ("平均分", "加权总分"):
-                for cell in sheet[get_column_letter(i)][1:]:
-                    cell.number_format = "0.00"
-        sheet.freeze_panes = "A2"
-
-    everything = book.active
-    everything.title = "结果"
-    table(everything, columns, [result_row(s, results.extra_columns) for s in results.submissions])
-    table(book.create_sheet("名单"), columns, [result_row(s, results.extra_columns) for s in results.funded])
-    names = [c["名称"] for c in results.criteria]
-    detail = []
-    for submission in results.submissions:
-        for e in submission.experts:
-            row = {"编号": submission.fields.get("编号", ""), "申报单位": submission.fields.get("申报单位", ""),
-                   "评审专家": e.expert, "评审组别": e.group, "评分表": e.file, "计入": e.counted,
-                   "加权总分": float(e.total.quantize(_CENT, rounding=ROUND_HALF_UP)) if e.total is not None else None}
-            row.update({n: float(e.scores[n]) if e.scores.get(n) is not None else None for n in names})
-            detail.append(row)
-    table(book.create_sheet("明细"),
-          ["编号", "申报单位", "评审专家", "评审组别", *names, "加权总分", "计入", "评分表"], detail)
-
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return write_atomic(path, buffer.getvalue())

@@ -465,3 +465,46 @@ def test_continuation_rule(previous, values, merged):
     from pipeline.match.rows import continues
 
     assert continues(previous, values, "姓名") is merged
+
+
+def test_a_column_the_header_lacks_is_a_doubt_not_a_silent_blank(rendered, tmp_path):
+    """A form definition naming a column the printed table does not have (学历): the table is read,
+    and the missing column is reported for a person to check — not blanks on every row."""
+    from pipeline.extract import extract_file
+    from pipeline.validate import check_entry
+
+    data = yaml.safe_load(FORM.path.read_text(encoding="utf-8"))
+    data["fields"]["主要参与团队"]["columns"] = {**data["fields"]["主要参与团队"]["columns"], "学历": ["学历"]}
+    path = tmp_path / "申报书.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    form = load_form(path)
+    entry = extract_file(rendered["pdfs"][0], form)
+    team = entry["fields"]["主要参与团队"]
+    assert team and all(row["姓名"] for row in team) and all(row["学历"] == "" for row in team)
+    assert entry["doubts"] == [{"field": "主要参与团队[].学历", "kind": "column_not_found",
+                                "message": "表头中找不到「学历」列，该列未能读出"}]
+    problems = check_entry(entry, form)
+    assert not [p for p in problems if p.kind == "blank" and p.field.endswith(".学历")]  # no blank on every row
+    review = [p for p in problems if p.severity == "review"]
+    assert [(p.field, p.kind) for p in review] == [("主要参与团队[].学历", "review")]
+    assert "表头中找不到「学历」列" in review[0].message
+
+
+def test_a_fault_in_kexie_is_named_as_one_logged_and_exits_3(rendered, tmp_path, monkeypatch):
+    """A bug in the matcher is not a damaged file: the entry says so, the batch goes on, the
+    traceback is in the log, and the command ends with exit 3."""
+    import pipeline.extract
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    log = tmp_path / "kexie.log"
+    monkeypatch.setenv("KEXIE_LOG", str(log))
+    monkeypatch.setattr(pipeline.extract, "read_fields", broken)
+    result = invoke("extract", rendered["pdfs"][0], rendered["batch"] / "07-not-a-pdf.pdf", "--form", "申报书")
+    assert result.exit_code == 3
+    entries = json.loads(result.stdout)["files"]
+    assert entries[0]["error"]["kind"] == "internal" and "内部出错" in entries[0]["error"]["message"]
+    assert "损坏" not in entries[0]["error"]["message"] and str(log) in entries[0]["error"]["message"]
+    assert entries[1]["error"]["kind"] == "unreadable"  # the batch went on
+    assert "ZeroDivisionError" in log.read_text(encoding="utf-8") and "Traceback" in log.read_text(encoding="utf-8")

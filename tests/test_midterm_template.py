@@ -140,8 +140,9 @@ def test_missing_row_value_names_template_record_and_variable(run, tmp_path):
     (tmp_path / "d.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     result = run("fill", "中期报告", "--data", "d.yaml", "--out", "out")
     assert result.exit_code == 1
-    assert "中期报告" in result.output and "已支出金额" in result.output
-    assert f"第1条（项目名称={data['项目名称']}）" in result.output
+    assert "模板「中期报告」" in result.output
+    assert "缺少变量「经费使用情况[1].已支出金额」" in result.output  # the row's own path, not Jinja's words
+    assert f"第1条（承担单位={data['承担单位']}）" in result.output
     assert not list((tmp_path / "out").glob("*.docx"))  # never a document with a blank in it
 
 

@@ -8,10 +8,12 @@ import sys
 import click
 
 from ..errors import KexieError
+from ..incidents import internal_error
 
 
 def reports_errors(command):
-    """Turn a KexieError into its Chinese message on stderr and its exit code (one place)."""
+    """Turn a KexieError into its Chinese message on stderr and its exit code (one place); any
+    other exception is a fault in kexie: logged with its traceback, named in Chinese, exit 3."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
@@ -20,6 +22,12 @@ def reports_errors(command):
         except KexieError as exc:
             click.secho(f"错误：{exc.message}", fg="red", err=True)
             sys.exit(exc.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Abort, click.exceptions.Exit):
+            raise
+        except Exception as exc:  # noqa: BLE001 — the user gets a message and the log a traceback
+            error = internal_error(exc, f"执行 kexie {command.__name__}")
+            click.secho(f"错误：{error.message}", fg="red", err=True)
+            sys.exit(error.exit_code)
 
     return wrapper
 

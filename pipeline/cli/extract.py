@@ -32,7 +32,7 @@ def extract(paths, form_name, fmt, out_path, jobs):
     """读回填好的表单（PDF 文件或目录，目录取其中全部 *.pdf），输出各字段、公章和签章。
 
     整批总会处理完：无法读取、加密或不是本表的文件各记一条错误（error），其余照常读出。
-    全部成功退出码为 0；有文件失败为 1；用法错误为 2。
+    全部成功退出码为 0；有文件失败为 1；用法错误为 2；程序内部错误（已记入日志）为 3。
 
     \b
     示例：
@@ -58,4 +58,5 @@ def extract(paths, form_name, fmt, out_path, jobs):
         click.secho(f"失败：{entry['error']['message']}", fg="red", err=True)
     click.echo(f"{form.name}：共 {len(entries)} 份，读出 {len(entries) - len(failed)} 份，"
                f"失败 {len(failed)} 份。" + (f"结果：{out_path}" if out_path else ""), err=True)
-    sys.exit(1 if failed else 0)
+    internal = any(e["error"]["kind"] == "internal" for e in failed)
+    sys.exit(3 if internal else 1 if failed else 0)

@@ -9,7 +9,8 @@ import click
 
 from ..errors import ProgramFileError, UsageProblem
 from ..program import load_program
-from ..scores import load_roster, score, write_results
+from ..report.results import write_results
+from ..scores import load_roster, score
 from .common import program_option, reports_errors
 
 

@@ -23,7 +23,7 @@ from .definition import FieldSpec
 CHECK_KEYS = {"blank", "rows", "marks", "exempt", "format_of", "formats", "compare", "program", "duplicates"}
 MARK_PROBLEMS = ("missing_seal", "missing_signature")
 PARSE_KINDS = ("date", "month", "period", "number")
-SEVERITIES = ("error", "warning")
+SEVERITIES = ("error", "warning", "review")
 #: programme rules: the keys each needs (besides ``rule`` and ``message``), and the placeholders
 #: its message may use
 PROGRAM_RULES = {

@@ -45,9 +45,22 @@ def fuzzy_find(text: str, pattern: str, start: int = 0) -> tuple[int, int] | Non
 
 
 def close(key: str, label: str) -> bool:
-    """A scanned cell's text is a long label (6+ characters) with at most one edit in six."""
-    allowed = len(label) // 6
+    """A scanned cell's text is a label OCR slipped on: at most one edit in six characters, and
+    one in a label of five (「项自负责人」 for 「项目负责人」)."""
+    allowed = edits_allowed(label)
     if not allowed or abs(len(key) - len(label)) > allowed:
         return False
     return Levenshtein.distance(key, label, score_cutoff=allowed) <= allowed
 
+
+def edits_allowed(label: str) -> int:
+    return len(label) // 6 or (1 if len(label) >= 5 else 0)
+
+
+def nearest(key: str, labels) -> str | None:
+    """The label ``key`` is closest to (by edits), None on a tie: a misread cell is taken for a
+    label only when no other label is as near."""
+    ranked = sorted((Levenshtein.distance(key, label), label) for label in labels)
+    if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
+        return None
+    return ranked[0][1]

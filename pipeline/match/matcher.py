@@ -16,7 +16,7 @@ from ..dates import DATE_IN_TEXT
 from ..forms import FieldSpec, FormDefinition
 from ..read.page import Box
 from ..text import fold, fold_with_origin
-from .fuzzy import close, fuzzy_find
+from .fuzzy import close, fuzzy_find, nearest
 from .ocrtext import ocr_punctuation
 from .regions import SLACK, Document, Region, h_overlap, line_starting, merged
 
@@ -74,7 +74,7 @@ class Matcher:
         for label in labels:
             target = fold(label)
             hits = [r for r in self.doc.regions if r.is_cell and r.ocr and r.key and r.key not in self.labels
-                    and close(r.key, target)]
+                    and close(r.key, target) and nearest(r.key, self.labels) == target]
             if hits:
                 return hits
         return []

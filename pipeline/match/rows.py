@@ -74,6 +74,7 @@ def _match_header(row: list[Region], spec: FieldSpec):
 
 def _read_rows(matcher: Matcher, header, spec: FieldSpec) -> list[dict]:
     names = [name for name, _ in spec.columns]
+    totals = {fold(label) for label in spec.totals}
     columns = [(name, (cell.box.x0 + cell.box.x1) / 2) for name, cell in header]
     page = header[0][1].page
     bottom = max(cell.box.bottom for _, cell in header)
@@ -106,6 +107,8 @@ def _read_rows(matcher: Matcher, header, spec: FieldSpec) -> list[dict]:
             if cell is not None and cell.ocr and (not value or value in SLASH_READINGS):
                 unsure.append((name, cell))
         bottom = min(c.box.bottom for c in row)
+        if fold(values.get(names[0], "")) in totals:
+            continue  # the table's 合计 row: no row of its own
         if cut is not None and continues(cut, values, names[0]):
             for name, value in values.items():
                 cut[name] = _run_on(cut[name], value)

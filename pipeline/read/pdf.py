@@ -41,7 +41,7 @@ def check_file(path) -> None:
         handle.seek(max(0, size - 2048))
         tail = handle.read()
     if b"%PDF-" not in head:
-        raise UnreadableDocument(path, "不是 PDF 文件（文件头不是 %PDF），请提交 PDF 格式的申报书")
+        raise UnreadableDocument(path, "不是 PDF 文件（文件头不是 %PDF），请提交 PDF 格式的文件")
     # A complete PDF ends with %%EOF (ISO 32000-1 §7.5.5); a cut-off upload does not, and
     # pdfminer would otherwise rebuild what it can and silently lose the last pages.
     if b"%%EOF" not in tail:
@@ -68,7 +68,7 @@ def open_pdf(path) -> Iterator[pdfplumber.PDF]:
         if pages == 0:
             raise UnreadableDocument(path, "PDF 中没有任何页面")
         if pages > MAX_PAGES:
-            raise UnreadableDocument(path, f"共 {pages} 页，超过上限 {MAX_PAGES} 页，请只提交申报书本身")
+            raise UnreadableDocument(path, f"共 {pages} 页，超过上限 {MAX_PAGES} 页，请只提交所填的表本身")
         yield pdf
     finally:
         pdf.close()

@@ -78,15 +78,19 @@ def _forbidden(rule, entry, fields, program, exempt, where):
     """A value that holds one of the programme's words for expenses it forbids (禁止支出)."""
     terms = [t for t in program_value(program, rule["program"]) or [] if fold(t)]
     quoted = program_value(program, rule["quote"]) or [] if rule.get("quote") else []
-    problems = []
+    problems, seen_rows = [], set()
     for key, value in flat_items(fields):
         if key.split("[")[0] in exempt or not isinstance(value, str):
             continue
         if not any(key_matches(pattern, key) for pattern in rule["fields"]):
             continue
+        row = key.split("].")[0] if "[" in key else key
+        if row in seen_rows:
+            continue  # one problem for a row, however many of its cells say it
         term = next((t for t in terms if fold(t) in fold(value)), None)
         if term is None:
             continue
+        seen_rows.add(row)
         basis = next((item for item in quoted if fold(term) in fold(item)), term)
         message = rule["message"].format(值=value.strip(), 关键词=term, 依据=basis)
         problems.append(Problem(key, "rule", message, severity=_severity(rule), **where(key.split("[")[0])))
