@@ -176,7 +176,8 @@ def score(corpus_dir, extract_json, validate_json) -> dict:
             page_kind = truth.get("pages", {}).get(str(mark.get("page")), "other")
             what = "签章" if key.endswith("签章") else "公章"
             c = marks[(what, page_kind)]
-            want, have = mark.get("present"), _mark_value(got_marks.get(key))
+            want = mark.get("present")
+            have = _mark_value(got_marks[key]) if key in got_marks else "missing"  # not read at all
             c["n"] += 1
             if want is None:
                 c["no_colour"] += 1
@@ -291,7 +292,8 @@ def print_report(result: dict, notes: list[str]) -> None:
     for what in ("签章", "公章"):
         c = o[what]
         print(f"  {what} overall: right {c.get('right', 0)}/{c.get('n', 0)}, missed {c.get('missed', 0)}, "
-              f"false alarms {c.get('false_alarm', 0)}, null where colour existed {c.get('null_where_colour', 0)}")
+              f"false alarms {c.get('false_alarm', 0)}, null where colour existed {c.get('null_where_colour', 0)}, "
+              f"not reported (file not read) {c.get('not_reported', 0)}")
     v = result["verdicts"]
     print(f"\nVerdicts right: {v['right']}/{v['n']} ({_pct(o['verdicts_right_pct'])} %)")
     for pair, n in v["confusion"].items():
