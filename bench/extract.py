@@ -1,10 +1,11 @@
-"""Seconds per text page and per scanned page for ``kexie extract`` on a corpus.
+"""Seconds per text page and per scanned page for ``kexie extract`` on a corpus, and its accuracy.
 
 Runs ``pipeline.extract.extract_file`` over every readable form of a corpus made by
 ``tools/make_corpus.py`` (text-layer and scanned files told apart by the truth files), first one
 file at a time (seconds of one core per page) and then as a batch in a process pool (wall
 seconds per page on ``--jobs`` cores, the figure the targets are for: ≤ 0.3 s per text page,
-≤ 2.5 s per scanned page on 2 cores).
+≤ 2.5 s per scanned page on 2 cores). The batch's entries are then scored against the truth
+files (tools/accuracy.py, as tests/test_accuracy.py does): characters, fields exact, mark misses.
 
     python bench/extract.py --corpus outputs/corpus [--jobs 2]
     python bench/extract.py --generate 12 --scans 4      # make a corpus in a temporary folder
@@ -29,10 +30,10 @@ from pipeline.forms import load_form  # noqa: E402
 from pipeline.read import open_pdf  # noqa: E402
 
 
-def timed(path: Path, form) -> tuple[str, float, str]:
+def timed(path: Path, form) -> tuple[str, float, dict]:
     start = time.perf_counter()
     entry = extract_file(path, form)
-    return str(path), time.perf_counter() - start, entry["status"]
+    return str(path), time.perf_counter() - start, entry
 
 
 def main(argv=None) -> int:
@@ -55,10 +56,12 @@ def main(argv=None) -> int:
     form = load_form("申报书")
 
     groups: dict[str, list[tuple[Path, int]]] = {"text": [], "scan": []}
+    truths = {}
     for truth_path in sorted(corpus.glob("*.truth.json")):
         truth = json.loads(truth_path.read_text(encoding="utf-8"))
         if truth.get("error"):
             continue
+        truths[truth["file"]] = truth
         pdf = corpus / truth["file"]
         with open_pdf(pdf) as document:
             pages = len(document.pages)
@@ -68,6 +71,7 @@ def main(argv=None) -> int:
     if groups["scan"]:
         extract_file(groups["scan"][0][0], form)  # and the OCR models
 
+    entries = {}
     for kind, files in groups.items():
         if not files:
             continue
@@ -77,10 +81,14 @@ def main(argv=None) -> int:
             single += timed(path, form)[1]
         start = time.perf_counter()
         with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-            list(pool.map(timed, [p for p, _ in files], [form] * len(files)))
+            for path, _, entry in pool.map(timed, [p for p, _ in files], [form] * len(files)):
+                entries[Path(path).name] = entry
         wall = time.perf_counter() - start
         print(f"{kind}: {len(files)} files, {pages} pages; one core {single / pages:.3f} s/page; "
               f"{args.jobs} workers {wall / pages:.3f} s/page wall ({wall:.1f} s)")
+    from accuracy import score_entries
+
+    print("accuracy: " + score_entries([(truths[name], entries[name]) for name in sorted(entries)])["summary"])
     return 0
 
 

@@ -58,3 +58,70 @@ def make_template(path, paragraphs, sidecar: str | None = None):
     if sidecar is not None:
         Path(path).with_suffix(".yaml").write_text(sidecar, encoding="utf-8")
     return Path(path)
+
+
+# --- the generated corpus of returned 申报书, built once for the whole session ------------------
+#: 14 forms (2 of them scanned), 5 special files and a byte copy: every layout, every 形式审查
+#: scenario on a text-layer form (tools/make_corpus.SCENARIOS), the seal in the wrong box
+CORPUS_COUNT, CORPUS_SCANS, CORPUS_SEED = 14, 2, 2026
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory):
+    """(folder, {file name: truth}, manifest) of the corpus (tools/make_corpus.py)."""
+    import json
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import make_corpus
+
+    out = tmp_path_factory.mktemp("corpus")
+    make_corpus.generate(out, count=CORPUS_COUNT, scans=CORPUS_SCANS, seed=CORPUS_SEED)
+    truths = {p.name.removesuffix(".truth.json") + ".pdf": json.loads(p.read_text(encoding="utf-8"))
+              for p in out.glob("*.truth.json")}
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return out, truths, manifest
+
+
+@pytest.fixture(scope="session")
+def validated_corpus(corpus, tmp_path_factory):
+    """One ``kexie validate`` of the corpus (2 workers): result, seconds, report, workspace, folder."""
+    import json
+    import time
+    from types import SimpleNamespace
+
+    from pipeline.cli import main
+
+    out = corpus[0]
+    work = tmp_path_factory.mktemp("corpus-validate")
+    db, report = work / "kexie.sqlite", work / "report.json"
+    started = time.monotonic()
+    result = CliRunner().invoke(main, ["validate", str(out), "--program", str(PROGRAM), "--report", str(report),
+                                       "--db", str(db), "--jobs", "2"], catch_exceptions=False)
+    return SimpleNamespace(result=result, seconds=time.monotonic() - started, db=db, work=work,
+                           report=json.loads(report.read_text(encoding="utf-8")))
+
+
+@pytest.fixture(scope="session")
+def corpus_entries(corpus, validated_corpus):
+    """{file name: extraction entry} of the corpus, as the validation read them (each file is read
+    once a session); an unreadable file's entry holds the error its verdict reports."""
+    from pipeline.batch import Workspace, form_key
+    from pipeline.forms import load_form
+
+    out = corpus[0]
+    key = form_key(load_form("申报书"))
+    verdicts = {Path(f["file"]).name: f for f in validated_corpus.report["files"]}
+    workspace = Workspace(validated_corpus.db)
+    entries = {}
+    try:
+        for path in sorted(out.glob("*.pdf")):
+            digest = workspace.file_hash(path)
+            entry = workspace.lookup(digest, key) if digest else None
+            if entry is None:
+                entry = {"file": str(path), "status": "error", "fields": {}, "marks": {},
+                         "error": verdicts[path.name]["error"]}
+            entries[path.name] = dict(entry, file=str(path))
+    finally:
+        workspace.close()
+    return entries

@@ -1,8 +1,6 @@
-"""The corpus generator (tools/make_corpus.py): a small corpus, checked file by file.
-
-One corpus of 6 forms (one of them scanned) plus the 5 special files and the byte copy of a
-complete form is built once for the module; it takes LibreOffice, so the tests are marked slow.
-"""
+"""The corpus generator (tools/make_corpus.py): the session's corpus (conftest), checked file by
+file — forms, the 5 special files and the byte copy of a complete form; it takes LibreOffice, so
+the tests are marked slow."""
 
 from __future__ import annotations
 
@@ -20,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 import make_corpus  # noqa: E402
+from conftest import CORPUS_COUNT, CORPUS_SCANS  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -33,11 +32,10 @@ MARK_KEYS = {f"{w}.{k}" for w in ("申报单位意见", "试点单位意见") fo
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    out = tmp_path_factory.mktemp("corpus")
-    paths = make_corpus.generate(out, count=6, scans=1, seed=7)
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    truths = {p.name: json.loads(p.with_suffix(".truth.json").read_text(encoding="utf-8")) for p in paths}
+def generated(corpus):
+    """(folder, PDFs in the manifest's order, manifest, {file name: truth})."""
+    out, truths, manifest = corpus
+    paths = [out / e["file"] for e in manifest["files"]]
     return out, paths, manifest, truths
 
 
@@ -49,9 +47,9 @@ def by_special(manifest, special):
     return next(e for e in manifest["files"] if e.get("special") == special)
 
 
-def test_every_pdf_has_a_valid_truth_file(corpus):
-    out, paths, manifest, truths = corpus
-    assert len(paths) == 6 + 5 + 1
+def test_every_pdf_has_a_valid_truth_file(generated):
+    out, paths, manifest, truths = generated
+    assert len(paths) == CORPUS_COUNT + 5 + 1
     assert [e["file"] for e in manifest["files"]] == [p.name for p in paths]
     for path in paths:
         truth = truths[path.name]
@@ -80,10 +78,10 @@ def test_every_pdf_has_a_valid_truth_file(corpus):
     assert len(layouts) >= 3
 
 
-def test_scan_is_image_only(corpus):
-    out, paths, manifest, truths = corpus
+def test_scan_is_image_only(generated):
+    out, paths, manifest, truths = generated
     scanned = [p for p in paths if truths[p.name]["scan"]]
-    assert len(scanned) == 1
+    assert len(scanned) == CORPUS_SCANS
     scan = truths[scanned[0].name]["scan"]
     assert scan["dpi"] in (150, 200, 300) and abs(scan["angle"]) <= 2
     with pdfplumber.open(scanned[0]) as pdf:
@@ -92,8 +90,8 @@ def test_scan_is_image_only(corpus):
             assert page.chars == [] and len(page.images) == 1
 
 
-def test_owner_password_opens_without_password(corpus):
-    out, paths, manifest, truths = corpus
+def test_owner_password_opens_without_password(generated):
+    out, paths, manifest, truths = generated
     entry = by_special(manifest, "owner_password")
     assert entry["error"] is None
     path = out / entry["file"]
@@ -103,8 +101,8 @@ def test_owner_password_opens_without_password(corpus):
         assert "申报单位意见" in fold(pdf.pages[2].extract_text())
 
 
-def test_user_password_does_not_open(corpus):
-    out, paths, manifest, truths = corpus
+def test_user_password_does_not_open(generated):
+    out, paths, manifest, truths = generated
     entry = by_special(manifest, "user_password")
     assert entry["error"] == "encrypted"
     with pytest.raises(Exception):
@@ -114,8 +112,8 @@ def test_user_password_does_not_open(corpus):
         pass
 
 
-def test_broken_and_foreign_files(corpus):
-    out, paths, manifest, truths = corpus
+def test_broken_and_foreign_files(generated):
+    out, paths, manifest, truths = generated
     assert not (out / by_special(manifest, "not_a_pdf")["file"]).read_bytes().startswith(b"%PDF")
     truncated = out / by_special(manifest, "truncated")["file"]
     assert truncated.read_bytes().startswith(b"%PDF") and b"%%EOF" not in truncated.read_bytes()[-64:]
@@ -126,8 +124,8 @@ def test_broken_and_foreign_files(corpus):
     assert "通知" in text and "试点单位负责人" not in text
 
 
-def test_seal_in_the_wrong_box_counts_for_the_box_holding_most_of_it(corpus):
-    out, paths, manifest, truths = corpus
+def test_seal_in_the_wrong_box_counts_for_the_box_holding_most_of_it(generated):
+    out, paths, manifest, truths = generated
     wrong = [(e, p) for e in manifest["files"] for p in e.get("marks_placed", [])
              if p.get("placement") == "wrong_box"]
     assert len(wrong) == 1
@@ -144,8 +142,8 @@ def test_seal_in_the_wrong_box_counts_for_the_box_holding_most_of_it(corpus):
                 assert p["box"] == p["aimed"] and 0.5 < p["shares"][p["aimed"]] < 0.99
 
 
-def test_truth_values_are_printed_in_the_text_layer(corpus):
-    out, paths, manifest, truths = corpus
+def test_truth_values_are_printed_in_the_text_layer(generated):
+    out, paths, manifest, truths = generated
     text_forms = [p for p in paths if truths[p.name]["error"] is None and truths[p.name]["scan"] is None]
     path = text_forms[0]
     truth = truths[path.name]["fields"]
@@ -162,11 +160,11 @@ def test_truth_values_are_printed_in_the_text_layer(corpus):
     assert missing == []
 
 
-def test_data_keep_the_programme(corpus):
+def test_data_keep_the_programme(generated):
     """Outside the injected violations, 试点起止日期 and the 意见 dates keep samples/program.yaml."""
     from pipeline.dates import parse_date, parse_period
 
-    out, paths, manifest, truths = corpus
+    out, paths, manifest, truths = generated
     scenario_of = {e["file"]: e.get("scenario") for e in manifest["files"]}
     for name, truth in truths.items():
         if truth["error"] or scenario_of.get(name) not in (None, "complete", "provincial", "wrong_box"):
@@ -178,8 +176,8 @@ def test_data_keep_the_programme(corpus):
                 assert parse_date(truth["fields"][key]) <= datetime.date(2026, 6, 10)  # 截止
 
 
-def test_byte_copy_is_named_after_its_unit(corpus):
-    out, paths, manifest, truths = corpus
+def test_byte_copy_is_named_after_its_unit(generated):
+    out, paths, manifest, truths = generated
     entry = by_special(manifest, "byte_copy")
     copy, original = out / entry["file"], out / entry["copy_of"]
     assert copy.read_bytes() == original.read_bytes()

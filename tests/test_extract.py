@@ -508,3 +508,24 @@ def test_a_fault_in_kexie_is_named_as_one_logged_and_exits_3(rendered, tmp_path,
     assert "损坏" not in entries[0]["error"]["message"] and str(log) in entries[0]["error"]["message"]
     assert entries[1]["error"]["kind"] == "unreadable"  # the batch went on
     assert "ZeroDivisionError" in log.read_text(encoding="utf-8") and "Traceback" in log.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("column_x, found", [(79, True), (400, False)])
+def test_a_label_cut_by_the_page_break_continues_only_in_the_cell_below_it(column_x, found):
+    """「试点单位改革工作亮点与主」 | 「要成效」: the label runs on into the first cell of the next
+    page — when that cell stands under it; a cell elsewhere on the page is another box."""
+    from pipeline.match import Document, Matcher
+    from pipeline.read import Box, PageLayout, Word
+
+    label, value = Box(79, 600, 120, 760), Box(120, 600, 520, 760)
+    first = PageLayout(number=1, width=595, height=842, source="text", cells=[label, value],
+                       words=[Word(82, 610, 118, 740, "试点单位改革工作亮点与主"), Word(130, 610, 300, 625, "前半段")])
+    rest = Box(column_x, 60, column_x + 41, 120)
+    second = PageLayout(number=2, width=595, height=842, source="text", cells=[rest],
+                        words=[Word(column_x + 3, 70, column_x + 38, 110, "要成效")])
+    matcher = Matcher(Document([first, second]), load_form("申报书"))
+    spec = next(s for s in FORM.fields if s.key == "改革工作亮点与主要成效")
+    value_text, where = matcher.text_field(spec)
+    assert (where is not None) is found
+    if found:
+        assert value_text == "前半段"

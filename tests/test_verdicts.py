@@ -3,9 +3,9 @@
 tools/make_corpus.py writes, beside each returned form, the problems it must draw
 (``expected_problems``: field, kind, severity) and its ``expected_status``, by construction: from
 the values it generated and the violations it injected on purpose (SCENARIOS), never by running
-the validator. Here ``kexie validate`` runs on that corpus through Click, and its JSON report is
-compared file by file. The corpus has no scan (an OCR page costs a minute here); the reader's
-accuracy on scans is tests/test_accuracy.py's business.
+the validator. Here ``kexie validate`` runs on the session's corpus (conftest) through Click, and
+its JSON report is compared file by file: every problem of a text-layer form, and the status of
+every form (the reader's accuracy on scans is tests/test_accuracy.py's business).
 """
 
 from __future__ import annotations
@@ -19,16 +19,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-ROOT = Path(__file__).resolve().parent.parent
-PROGRAM = ROOT / "samples" / "program.yaml"
+from conftest import PROGRAM, ROOT
+
 sys.path.insert(0, str(ROOT / "tools"))
 
 import make_corpus  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
-#: 12 forms, none scanned: the 11 scenarios plus the seal stamped into the wrong box
-COUNT, SCANS, SEED = 12, 0, 11
 KINDS = ("blank", "missing_seal", "missing_signature", "format", "rule", "duplicate")
 
 
@@ -42,21 +40,10 @@ def validate(*args):
 
 
 @pytest.fixture(scope="session")
-def corpus(tmp_path_factory):
-    out = tmp_path_factory.mktemp("verdicts")
-    make_corpus.generate(out, count=COUNT, scans=SCANS, seed=SEED)
-    truths = {p.name.removesuffix(".truth.json") + ".pdf": json.loads(p.read_text(encoding="utf-8"))
-              for p in out.glob("*.truth.json")}
-    return out, truths
-
-
-@pytest.fixture(scope="session")
-def first_run(corpus, tmp_path_factory):
-    out, _ = corpus
-    work = tmp_path_factory.mktemp("validate")
-    db, report = work / "kexie.sqlite", work / "out.json"
-    result, seconds = validate(out, "--program", PROGRAM, "--report", report, "--db", db, "--jobs", 2)
-    return result, seconds, json.loads(report.read_text(encoding="utf-8")), db, work
+def first_run(validated_corpus):
+    """The session's one validation of the corpus (conftest), as this module's tests take it."""
+    v = validated_corpus
+    return v.result, v.seconds, v.report, v.db, v.work
 
 
 def problem_set(problems) -> Counter:
@@ -72,7 +59,7 @@ def by_name(report) -> dict:
 def test_the_corpus_covers_every_rule(corpus):
     """A guard on the generator: each kind of problem is expected somewhere, several forms
     are complete, and the provincial pilot with its 试点单位意见 box empty is one of them."""
-    out, truths = corpus
+    out, truths, _ = corpus
     expected = [p for t in truths.values() for p in t["expected_problems"]]
     assert {p["kind"] for p in expected} == set(KINDS)
     assert ("文件名", "rule", "warning") in {(p["field"], p["kind"], p["severity"]) for p in expected}
@@ -82,11 +69,12 @@ def test_the_corpus_covers_every_rule(corpus):
     assert set(make_corpus.SCENARIOS) | {"wrong_box"} == set(scenarios)
     provincial = truths[scenarios["provincial"]["file"]]
     assert provincial["fields"]["试点单位意见"] == "" and provincial["expected_status"] == "complete"
-    assert all(t["scan"] is None for t in truths.values())
+    # every scenario is on a text-layer form: its problems are compared exactly
+    assert all(truths[e["file"]]["scan"] is None for e in scenarios.values())
 
 
 def test_every_expected_problem_found_and_nothing_else(corpus, first_run):
-    out, truths = corpus
+    out, truths, _ = corpus
     _, _, report, _, _ = first_run
     files = by_name(report)
     assert set(files) == set(truths)
@@ -112,7 +100,7 @@ def test_exit_code_is_1_when_some_are_incomplete(first_run):
 
 
 def test_report_json_shape(corpus, first_run):
-    _, truths = corpus
+    _, truths, _ = corpus
     _, _, report, _, _ = first_run
     assert {"files", "summary"} <= set(report)
     assert set(report["summary"]) == {"complete", "incomplete", "review", "error"}
@@ -128,7 +116,7 @@ def test_report_json_shape(corpus, first_run):
 
 
 def test_rerun_with_the_same_db_is_fast_and_the_same(corpus, first_run):
-    out, _ = corpus
+    out, _, _ = corpus
     result, seconds, report, db, work = first_run
     again = work / "again.json"
     second, rerun_seconds = validate(out, "--program", PROGRAM, "--report", again, "--db", db, "--jobs", 2)
