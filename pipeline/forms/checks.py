@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from .definition import FieldSpec
+from .schema import reject_unknown, suggest
 
 CHECK_KEYS = {"blank", "rows", "marks", "exempt", "format_of", "formats", "compare", "program", "duplicates"}
 MARK_PROBLEMS = ("missing_seal", "missing_signature")
@@ -41,8 +42,6 @@ COMPARE_PLACEHOLDERS = {"值", "上限"}
 
 def parse_checks(checks, fields: list[FieldSpec], fail) -> dict:
     """The section, unchanged, once every rule in it names known fields, kinds and formats."""
-    from .load import reject_unknown, suggest
-
     if not isinstance(checks, dict):
         fail("checks 应为映射（形式审查规则）")
     reject_unknown(checks, CHECK_KEYS, "checks", fail)

@@ -12,6 +12,7 @@ import yaml
 from ..errors import FormDefinitionError
 from .checks import parse_checks
 from .definition import Blind, FieldSpec, FormDefinition, Identity
+from .schema import labels_of, reject_unknown, suggest
 
 #: where named forms live: $KEXIE_FORMS, else beside this module
 FORM_DIR = Path(os.environ.get("KEXIE_FORMS") or Path(__file__).resolve().parent)
@@ -162,23 +163,3 @@ def _parse_field(key: str, spec, fail) -> FieldSpec:
                      after=labels_of(spec.get("after", []), f"{where}的 after", fail),
                      between=between, columns=columns,
                      totals=labels_of(spec.get("totals", []), f"{where}的 totals", fail))
-
-
-def labels_of(value, where: str, fail) -> tuple[str, ...]:
-    """A list of texts (a single text counts as a list of one)."""
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
-        fail(f"{where}应为文字列表")
-    return tuple(str(v) for v in value)
-
-
-def reject_unknown(mapping: dict, allowed: set[str], where: str, fail) -> None:
-    for key in mapping:
-        if key not in allowed:
-            fail(f"{where}有未知的键「{key}」{suggest(str(key), allowed)}；可用的键：{'、'.join(sorted(allowed))}")
-
-
-def suggest(value, choices) -> str:
-    close = difflib.get_close_matches(str(value), list(choices), n=1)
-    return f"（是否要写「{close[0]}」？）" if close else ""
