@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from .errors import DocumentError, UnreadableDocument
 from .forms import FormDefinition
 from .incidents import internal_error
@@ -70,8 +72,9 @@ def _read(path, form: FormDefinition):
         # scanned pages: the straightened image the words were measured on; text pages: render
         result = {n: scanned[n] for n in numbers if n in scanned}
         typed = [n for n in numbers if n not in scanned and layouts[n - 1].source == "text"]
-        if typed:
-            result.update((n, (image, MARK_DPI)) for n, image in render_pages(path, MARK_DPI, typed))
+        for number, image in render_pages(path, MARK_DPI, typed) if typed else ():
+            turned = layouts[number - 1].turned  # a turned page's words were turned upright
+            result[number] = (np.ascontiguousarray(np.rot90(image, -turned // 90)) if turned else image, MARK_DPI)
         return result
 
     return layouts, images

@@ -204,7 +204,7 @@ def _rule_row(image: np.ndarray, dpi: float, x_pt: float, near_pt: float) -> flo
 @pytest.mark.parametrize("dpi", [150, 300])
 def test_deskew_levels_the_table_rules(scans, text_page, dpi):
     page = scans[dpi]
-    assert page.angle == pytest.approx(-TILT, abs=0.2)
+    assert page.how.angle == pytest.approx(-TILT, abs=0.2)
     cells, _ = text_page
     top = min(c.top for c in cells)
     left, right = 200.0, 500.0  # clear of the 「一、基本情况」 heading above the table
@@ -477,7 +477,7 @@ def test_recognised_text_comes_back_in_simplified_characters():
 def test_a_rule_stub_read_as_one_is_no_word(monkeypatch):
     # OCR read the stub where two rules cross as 「1」 (a box 0.4 × 1 pt) inside the 姓名 label's
     # cell; left there, it hid the label and 申报单位负责人.姓名 was taken from another table.
-    monkeypatch.setattr(pipeline.read.scan, "ocr_words", lambda clean, dpi, rules: [
+    monkeypatch.setattr(pipeline.read.scan, "ocr_words", lambda clean, dpi, rules, discs=(): [
         Word(141, 297, 141.4, 298, "1"), Word(87, 294, 134, 309, "姓名"), Word(200, 296, 204, 308, "/")])
     page = read_scan(_blank_page(150, 300, 400), 150, 1).layout
     assert [w.text for w in page.words] == ["姓名", "/"]

@@ -1,4 +1,5 @@
-"""Which pages are read from their text layer and which are pictures of paper to OCR: one rule.
+"""Which pages are read from their text layer and which are pictures of paper to OCR: one rule;
+and which pictures of paper bring their own text layer (sandwich PDFs).
 
 A page is OCR'd when its text layer cannot be trusted — mostly glyphs without a Unicode map
 (``(cid:123)`` or U+FFFD, pdfplumber #29, #159) — or when it is a picture with hardly any text
@@ -36,3 +37,45 @@ def plumber_page_needs_ocr(page) -> bool:
     area = float(page.width * page.height) or 1.0
     images = sum(max(0.0, (i["x1"] - i["x0"]) * (i["bottom"] - i["top"])) for i in page.images)
     return needs_ocr(text, images / area)
+
+
+def is_sandwich(page) -> bool:
+    """Whether a pdfplumber page with a text layer is a sandwich: a picture of paper covering the
+    page, no ruling lines drawn, and text over it (a scanner's or OCRmyPDF's own OCR, usually
+    invisible). Its words come from the text layer; its cells and marks must come from the picture."""
+    area = float(page.width * page.height) or 1.0
+    images = sum(max(0.0, (i["x1"] - i["x0"]) * (i["bottom"] - i["top"])) for i in page.images)
+    return images >= 0.8 * area and len(page.edges) <= 4
+
+
+#: colour spaces (PDF names) of pictures without colour
+_GREY_SPACES = {"DeviceGray", "CalGray", "G"}
+
+
+def images_in_colour(page) -> bool | None:
+    """Whether the pictures on a pdfplumber page hold colour: False when every one is greyscale or
+    black and white (then red cannot be told on that page), None when the page has none."""
+    found = False
+    for image in page.images:
+        found = True
+        if image.get("imagemask") or image.get("bits") == 1:
+            continue
+        if _space_name(image.get("colorspace")) not in _GREY_SPACES:
+            return True
+    return False if found else None
+
+
+def _space_name(space) -> str:
+    """The name of a colour space as pdfplumber gives it (a list of names and streams; an
+    ICCBased space counts by its number of components)."""
+    from pdfminer.pdftypes import resolve1
+
+    if isinstance(space, (list, tuple)) and space:
+        first = resolve1(space[0])
+        name = getattr(first, "name", str(first)).lstrip("/")
+        if name == "ICCBased" and len(space) > 1:
+            stream = resolve1(space[1])
+            components = resolve1(getattr(stream, "attrs", {}).get("N"))
+            return "DeviceGray" if components == 1 else "ICCBased"
+        return name
+    return str(getattr(space, "name", space) or "").lstrip("/")

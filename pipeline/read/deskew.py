@@ -10,7 +10,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from .ink import binary, without_red
+from .ink import RULE_INK, binary, without_red
 
 # Largest tilt looked for (degrees).
 MAX_TILT = 5.0
@@ -22,7 +22,7 @@ def estimate_skew(image: np.ndarray, dpi: float) -> float:
     scale = min(1.0, 100.0 / dpi)
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else gray
     work_dpi = dpi * scale
-    ink = binary(small)
+    ink = binary(small, RULE_INK)
     angle = _skew_from_rules(ink, work_dpi)
     if angle is None:
         angle = _skew_from_profile(ink)

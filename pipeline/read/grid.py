@@ -13,32 +13,44 @@ from typing import Iterable
 import cv2
 import numpy as np
 
-from .ink import binary
+from .ink import RULE_INK, binary
 from .page import Box
 from .rules import closing_lines
 
 # Lines, cells and the angle are measured at no more than this resolution.
 RULES_DPI = 150.0
 
+
 def rule_masks(gray: np.ndarray, dpi: float, seals: Iterable[Box] = ()):
-    """Horizontal and vertical rule masks at ``min(dpi, RULES_DPI)`` and the scale used.
+    """Horizontal and vertical rule masks at ``min(dpi, RULES_DPI)``, the scale used, and the
+    rules' own ink (the masks without the bridges under seals).
 
     ``seals`` (boxes in points): a rule under a seal is lost where the seal's ring and
-    characters cover it, up to the seal's whole width; gaps inside a seal's disc are bridged.
+    characters cover it, up to the seal's whole width; gaps inside a seal's disc are bridged for
+    the cells — but a bridge is no ink: painted out of the OCR input, it would erase the print a
+    seal is stamped over.
     """
     k = min(1.0, RULES_DPI / dpi)
     small = cv2.resize(gray, None, fx=k, fy=k, interpolation=cv2.INTER_AREA) if k < 1 else gray
     work = dpi * k
     ink = binary(small)
+    # a faint rule (light grey once straightened, reduced or photographed) is found at a lighter
+    # threshold; there the stems of a paragraph's characters can join into tall strokes, so a
+    # faint vertical counts only where it runs from rule to rule
+    light = binary(small, RULE_INK)
     pt = work / 72.0
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (int(30 * pt), 1)))
+    horizontal = cv2.morphologyEx(light, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (int(30 * pt), 1)))
     # Vertical rules of a 24 pt row are ~24 pt; a printed character's stroke is at most ~15 pt.
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(16 * pt))))
+    column = cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(16 * pt)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, column)
+    faint = _ruled(cv2.morphologyEx(light, cv2.MORPH_OPEN, column), horizontal, pt)
     # Bridge breaks in a rule (scanner dropouts; a seal's ring painted out where it crosses
     # the rule) and let rules meet at the corners.
     bridge = max(3, int(10 * pt))
     closed_h = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1)))
     closed_v = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
+    # what is ink of a rule, before the bridges under seals: what the OCR input has painted out
+    inked = cv2.bitwise_or(closed_h, cv2.bitwise_or(closed_v, faint))
     discs = np.zeros(ink.shape, np.uint8)
     for seal in seals:
         centre = (int((seal.x0 + seal.x1) / 2 * pt), int((seal.top + seal.bottom) / 2 * pt))
@@ -48,15 +60,22 @@ def rule_masks(gray: np.ndarray, dpi: float, seals: Iterable[Box] = ()):
         for mask, closed, shape in ((horizontal, closed_h, (wide, 1)), (vertical, closed_v, (1, wide))):
             further = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, shape))
             closed[(further > 0) & (discs > 0)] = 255
-    horizontal, vertical = closed_h, closed_v
+    horizontal, vertical = closed_h, cv2.bitwise_or(closed_v, faint)
     vertical = _table_verticals(vertical, horizontal, pt)
     reach = max(3, int(2.5 * pt) | 1)
     horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, 1)))
     vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (1, reach)))
-    return horizontal, vertical, k
+    inked = cv2.bitwise_and(inked, cv2.bitwise_or(horizontal, vertical))
+    return horizontal, vertical, k, inked
 
 
-def _table_verticals(vertical: np.ndarray, horizontal: np.ndarray, pt: float) -> np.ndarray:
+def _ruled(vertical: np.ndarray, horizontal: np.ndarray, pt: float) -> np.ndarray:
+    """The vertical strokes that run from a horizontal rule to another (at both ends)."""
+    return _table_verticals(vertical, horizontal, pt, long_enough=float("inf"))
+
+
+def _table_verticals(vertical: np.ndarray, horizontal: np.ndarray, pt: float,
+                     long_enough: float | None = None) -> np.ndarray:
     """Keep the vertical strokes that are table rules: long, or running from rule to rule.
 
     The stems of a title's characters (16–22 pt print: 「科」「协」「书」) and of an underlined cover
@@ -68,7 +87,7 @@ def _table_verticals(vertical: np.ndarray, horizontal: np.ndarray, pt: float) ->
     if count <= 1:
         return vertical
     near = max(2, int(round(3 * pt)))
-    long_enough = 40 * pt
+    long_enough = 40 * pt if long_enough is None else long_enough
     h, w = vertical.shape
     drop = []
     for i in range(1, count):

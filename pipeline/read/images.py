@@ -1,8 +1,8 @@
 """The scanned pages' straightened images, made again when looked up rather than kept.
 
 Holding the images from the reading costs 3–12 MB a page (a 100-page scan held 360 MB). A page
-looked up is rendered again, turned by the angle the reading found and reduced the same way,
-which gives the very pixels its words were measured on.
+looked up is rendered again, straightened as the reading did it (flattened, turned, deskewed) and
+reduced the same way, which gives the very pixels its words were measured on.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Iterator
 
 import numpy as np
 
-from .deskew import rotate
 from .pdf import render_pages
+
 
 class ScanImages(Mapping):
     """{page number: (deskewed image, dpi)} of the scanned pages kept, each made when looked up.
@@ -25,22 +25,21 @@ class ScanImages(Mapping):
     def __init__(self, path, dpi: float):
         self.path = Path(path)
         self.dpi = dpi
-        self._kept: dict[int, tuple[float | None, float]] = {}  # page: (angle turned or None, dpi kept at)
+        self._kept: dict[int, tuple[object, float]] = {}  # page: (how it was straightened, dpi kept at)
         self._made: dict[int, tuple[np.ndarray, float]] = {}
 
-    def keep(self, number: int, angle: float | None, dpi: float) -> None:
-        """Remember to give page ``number`` turned by ``angle`` (None: not turned), at ``dpi`` or less."""
-        self._kept[number] = (angle, dpi)
+    def keep(self, number: int, how, dpi: float) -> None:
+        """Remember to give page ``number`` straightened as ``how`` says (a
+        :class:`~pipeline.read.scan.Straightening`), at ``dpi`` or less."""
+        self._kept[number] = (how, dpi)
         self._made.pop(number, None)
 
     def __getitem__(self, number: int) -> tuple[np.ndarray, float]:
         made = self._made.get(number)
         if made is None:
-            angle, dpi = self._kept[number]
+            how, dpi = self._kept[number]
             (_, image), = render_pages(self.path, self.dpi, [number])
-            if angle is not None:
-                image = rotate(image, angle)
-            made = self._made[number] = reduced(image, self.dpi, dpi)
+            made = self._made[number] = reduced(how.apply(image, self.dpi), self.dpi, dpi)
         return made
 
     def __contains__(self, number) -> bool:

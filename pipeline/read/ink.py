@@ -36,39 +36,90 @@ def px(pt: float, dpi: float) -> int:
 def red_mask(image: np.ndarray) -> np.ndarray:
     """Pixels of red ink (seal ink, red print) as a 0/255 mask.
 
-    HSV over two hue ranges, because red wraps round hue 0 (OpenCV hue is 0–179):
-    0–10 and 156–179, with S ≥ 43 and V ≥ 46.
+    HSV over two hue ranges, because red wraps round hue 0 (OpenCV hue is 0–179): 0–12 and
+    140–179 (dark and purplish reds too), saturation from 30 (a faded, pinkish stamp), and red
+    standing clear of green, not below blue, so that grey paper, black print's anti-aliased
+    edges and blue ballpoint never count.
     """
     hsv = cv2.cvtColor(image, cv2.COLOR_RGB2HSV)
-    low = cv2.inRange(hsv, (0, 43, 46), (10, 255, 255))
-    high = cv2.inRange(hsv, (156, 43, 46), (180, 255, 255))
-    return cv2.bitwise_or(low, high)
+    low = cv2.inRange(hsv, (0, 30, 50), (12, 255, 255))
+    high = cv2.inRange(hsv, (140, 30, 50), (180, 255, 255))
+    hue = cv2.bitwise_or(low, high)
+    if not cv2.countNonZero(hue):
+        return hue
+    red = image[..., 0].astype(np.int16)
+    green = image[..., 1].astype(np.int16)
+    blue = image[..., 2].astype(np.int16)
+    # red well above green, and not below blue: red, dark red, a purplish or faded magenta stamp;
+    # grey and black (all equal) and a blue or blue-violet pen (blue above red) are not
+    return cv2.bitwise_and(hue, (((red - green >= 30) & (red >= blue - 10)) * 255).astype(np.uint8))
 
+
+def has_colour(image: np.ndarray) -> bool:
+    """Whether a page image holds colour at all: a greyscale or black-and-white scan has none (all
+    three channels equal), so red ink cannot be told there."""
+    if image.ndim != 3:
+        return False
+    step = max(1, image.shape[0] // 400)  # a few hundred rows are enough to tell
+    sample = image[::step, ::step].astype(np.int16)
+    chroma = sample.max(axis=2) - sample.min(axis=2)
+    return bool(chroma.max() > 4)
 
 
 def without_red(image: np.ndarray) -> np.ndarray:
     """Grey page with red ink painted paper-white (seals and red print are not rules or text)."""
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
-    red = red_mask(image)
-    if cv2.countNonZero(red):
+    ink = red_mask(image) > 0
+    if ink.any():
         # Anti-aliased seal edges are pinkish-grey: widen the mask a little.
-        red = cv2.dilate(red, np.ones((3, 3), np.uint8)) > 0
+        red = cv2.dilate(ink.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
         paper = int(np.percentile(gray, 90))
-        # Seal ink multiplies over toner: print under a seal is dark red, dark in the red
-        # channel too, while the seal's own ink is nearly paper-white there (FIELD-NOTES: keep
-        # the red channel). Painting the whole red mask out took the 「6」 of 「2026年」 under it.
+        # Seal ink multiplies over toner: print under a seal is dark in the red channel too,
+        # while the seal's own ink is bright there (FIELD-NOTES: keep the red channel). Painting
+        # the whole red mask out took the 「6」 of 「2026年」 under it; taking only nearly white red
+        # for the seal's own left a dark red seal's ring and characters for OCR to read. Print
+        # under a stamp is a stroke darker than the stamp's own ink around it, however bright or
+        # dark that stamp is (a bright round seal, a dark red name seal beside it).
         channel = image[..., 0]
-        seal_only = red & (channel.astype(np.float32) > paper * 0.72)
-        under = red & ~seal_only
-        gray[seal_only] = paper
+        # the stamp's own ink around each pixel: the brightest red-channel value of its saturated
+        # ink nearby — not of the widened mask's paper or the pale fringe, brighter than any ink,
+        # beside which the stamp's own strokes would pass for print under it
+        hsv_s = cv2.cvtColor(image, cv2.COLOR_RGB2HSV)[..., 1]
+        core = ink & (hsv_s >= STAMP_CORE)
+        reach = max(3, int(image.shape[1] / 595 * 3) | 1)  # about 3 pt on an A4 page
+        kernel = np.ones((reach, reach), np.uint8)
+        own = cv2.dilate(np.where(core, channel, 0).astype(np.uint8), kernel)
+        fringe_only = cv2.dilate(np.where(ink, channel, 0).astype(np.uint8), kernel)
+        own = np.where(own > 0, own, fringe_only)
+        # ... and dark against the paper in the red channel, which no stamp's own ink is (its
+        # darkest strokes keep half the paper's red; toner under a stamp keeps well under that)
+        under = red & (channel.astype(np.float32) < SEAL_UNDER * own.astype(np.float32)) & (
+            channel < UNDER_DARK * float(np.percentile(channel, 90)))
+        gray[red & ~under] = paper
         gray[under] = channel[under]
     return gray
 
 
-def binary(gray: np.ndarray) -> np.ndarray:
-    """Ink as 255 on 0, the threshold relative to the paper (grey scan backgrounds)."""
+#: print under a stamp is darker in the red channel than this share of the stamp's own ink around
+#: it (black toner under bright or dark red: ~0.1–0.3; under a thick, nearly opaque paste ~0.7)
+SEAL_UNDER = 0.8
+#: a stamp's own ink, not its pale anti-aliased fringe: this saturated (OpenCV 0–255)
+STAMP_CORE = 80
+#: print under a stamp keeps less than this share of the paper's brightness in the red channel
+UNDER_DARK = 0.6
+#: inside a seal on a page in colour, reddish or purplish ink this saturated (OpenCV 0–255) is the
+#: seal's, not a pen's
+SEAL_SATURATION = 50
+#: a rule's pixels are darker than this share of the paper's brightness: lighter than print's 0.7,
+#: because a thin rule straightened (interpolated), reduced or photographed spreads over two rows
+#: of mid grey; only long straight runs of it are taken for rules
+RULE_INK = 0.84
+
+
+def binary(gray: np.ndarray, share: float = 0.7) -> np.ndarray:
+    """Ink as 255 on 0: darker than ``share`` of the paper's brightness (grey scan backgrounds)."""
     paper = float(np.percentile(gray, 90))
-    return ((gray < paper * 0.7) * 255).astype(np.uint8)
+    return ((gray < paper * share) * 255).astype(np.uint8)
 
 
 def dark(clean: np.ndarray) -> np.ndarray:
@@ -114,7 +165,7 @@ def rule_mask(mask: np.ndarray, dpi: float, min_pt: float = RULE_MIN_PT) -> np.n
     return cv2.dilate(rules, cv2.getStructuringElement(cv2.MORPH_RECT, (grow, grow)))
 
 
-def _boxpx(box: Box, dpi: float, shape) -> tuple[int, int, int, int]:
+def _box_pixels(box: Box, dpi: float, shape) -> tuple[int, int, int, int]:
     k = dpi / 72.0
     h, w = shape[:2]
     x0 = min(max(int(np.floor(box.x0 * k)), 0), w)
@@ -124,34 +175,68 @@ def _boxpx(box: Box, dpi: float, shape) -> tuple[int, int, int, int]:
     return x0, y0, x1, y1
 
 
-def _ink_around(image: np.ndarray, dpi: float, box: Box, ignore: Iterable[Box]):
-    """Ink mask of ``box`` (computed with a margin so rules crossing the box stay long)."""
+def _ink_around(image: np.ndarray, dpi: float, box: Box, ignore: Iterable[Box], discs: Iterable = (),
+                seals: Iterable = ()):
+    """Ink mask of ``box`` (computed with a margin so rules crossing the box stay long), the
+    ``ignore`` boxes and ``discs`` ((x, y, radius) in points) left out, and inside ``seals``
+    (discs of seals on a page in colour) the coloured ink left out: a purple or dark red seal is
+    dark, but not black or blue; and the area left."""
     margin = RULE_MIN_PT * 1.5
     outer = Box(box.x0 - margin, box.top - margin, box.x1 + margin, box.bottom + margin)
-    ox0, oy0, ox1, oy1 = _boxpx(outer, dpi, image.shape)
-    x0, y0, x1, y1 = _boxpx(box, dpi, image.shape)
+    ox0, oy0, ox1, oy1 = _box_pixels(outer, dpi, image.shape)
+    x0, y0, x1, y1 = _box_pixels(box, dpi, image.shape)
     if x1 <= x0 or y1 <= y0:
         return None, 0
     ink = ink_mask(image[oy0:oy1, ox0:ox1], dpi)[y0 - oy0:y1 - oy0, x0 - ox0:x1 - ox0].copy()
+    seals = list(seals)
+    if seals:
+        inside = np.ones(ink.shape, dtype=bool)
+        _leave_out_discs(inside, seals, dpi, x0, y0)  # False inside the seals
+        hsv = cv2.cvtColor(image[y0:y1, x0:x1], cv2.COLOR_RGB2HSV)
+        hue, saturation = hsv[..., 0], hsv[..., 1]
+        seal_hue = (hue >= 125) | (hue <= 15)  # red, magenta, purple; a blue pen's ink is 100–125
+        ink[~inside & seal_hue & (saturation >= SEAL_SATURATION)] = 0
     keep = np.ones(ink.shape, dtype=bool)
     for other in ignore:
-        ix0, iy0, ix1, iy1 = _boxpx(other, dpi, image.shape)
+        ix0, iy0, ix1, iy1 = _box_pixels(other, dpi, image.shape)
         ix0, ix1 = max(ix0, x0) - x0, min(ix1, x1) - x0
         iy0, iy1 = max(iy0, y0) - y0, min(iy1, y1) - y0
         if ix1 > ix0 and iy1 > iy0:
             keep[iy0:iy1, ix0:ix1] = False
+    _leave_out_discs(keep, discs, dpi, x0, y0)
     ink[~keep] = 0
     return ink, int(keep.sum())
 
 
-def ink_in(image: np.ndarray, dpi: float, box: Box, ignore: Iterable[Box] = ()) -> float:
-    """Share of ``box`` covered by dark non-red ink, rules and ``ignore`` boxes left out.
+def _leave_out_discs(keep: np.ndarray, discs: Iterable, dpi: float, x0: int, y0: int) -> None:
+    k = dpi / 72.0
+    for cx, cy, r in discs:
+        cv2.circle(keep.view(np.uint8), (int(round(cx * k)) - x0, int(round(cy * k)) - y0),
+                   int(round(r * k)), 0, thickness=-1)
+
+
+def red_in(image: np.ndarray, dpi: float, box: Box, discs: Iterable = ()) -> float:
+    """Share of ``box`` covered by red ink, ``discs`` ((x, y, radius) in points: round seals)
+    left out: a personal name seal or a red e-signature in a signer's area."""
+    x0, y0, x1, y1 = _box_pixels(box, dpi, image.shape)
+    if x1 <= x0 or y1 <= y0:
+        return 0.0
+    red = red_mask(image[y0:y1, x0:x1]) > 0
+    keep = np.ones(red.shape, dtype=bool)
+    _leave_out_discs(keep, discs, dpi, x0, y0)
+    area = int(keep.sum())
+    return float((red & keep).sum()) / area if area else 0.0
+
+
+def ink_in(image: np.ndarray, dpi: float, box: Box, ignore: Iterable[Box] = (), discs: Iterable = (),
+           seals: Iterable = ()) -> float:
+    """Share of ``box`` covered by dark non-red ink, rules, ``ignore`` boxes and ``discs`` left out.
 
     The share is taken of the box's area minus the ignored parts. A signature scribble in a
     signer's area gives a few per cent; a lone "/" in a form cell about 0.3–1 %; a clean empty
     area 0.
     """
-    ink, area = _ink_around(image, dpi, box, ignore)
+    ink, area = _ink_around(image, dpi, box, ignore, discs, seals)
     if ink is None or area == 0:
         return 0.0
     return cv2.countNonZero(ink) / float(area)
@@ -190,7 +275,7 @@ def ink_boxes(image: np.ndarray, dpi: float, box: Box, ignore: Iterable[Box] = (
     ink, _ = _ink_around(image, dpi, box, ignore)
     if ink is None:
         return []
-    x0, y0, _, _ = _boxpx(box, dpi, image.shape)
+    x0, y0, _, _ = _box_pixels(box, dpi, image.shape)
     # Join the strokes of one character or one scribble (about 1.5 pt apart).
     k = max(3, px(1.5, dpi) | 1)
     joined = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))

@@ -24,9 +24,19 @@ DETECT_DPI = 90.0
 CHAR_MIN_PT = 5.0
 # A label column (试点/单位/概况 stacked two characters a line) is at most this wide.
 NARROW_CELL_PT = 60.0
+# A piece this many times taller than the page's typical line holds more than a line of print.
+TALL_PIECE = 1.8
+# A line the detector missed is read when it is at least this many characters long, and read
+# with at least this confidence (a scribble never reads so).
+MISSED_LINE_CHARS = 3
+MISSED_LINE_SCORE = 0.8
 
-def ocr_words(clean: np.ndarray, dpi: float, rules: list[tuple[float, float, float]]) -> list[Word]:
-    """The recognised words of a cleaned grey page, in reading order; ``rules``: vertical rules (x, top, bottom) in pixels."""
+def ocr_words(clean: np.ndarray, dpi: float, rules: list[tuple[float, float, float]],
+              discs: list[tuple[float, float, float]] = ()) -> list[Word]:
+    """The recognised words of a cleaned grey page, in reading order; ``rules``: vertical rules
+    (x, top, bottom) in pixels; ``discs``: seals on the page (x, y, radius in pixels): a line
+    running into one is cut at its edge (between two characters), so that the print beside the
+    seal reads alone."""
     scale = min(1.0, DETECT_DPI / dpi)
     small = cv2.resize(clean, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else clean
     boxes = detect_lines(small)
@@ -50,12 +60,27 @@ def ocr_words(clean: np.ndarray, dpi: float, rules: list[tuple[float, float, flo
         edges = [x0] + [int(round(c)) for c in cuts] + [x1]
         for a, b in zip(edges, edges[1:]):
             pieces.extend(_lines_in(ink, a, y0, b, y1, dpi))
-    crops = [clean[max(0, y0 - pad):min(height, y1 + pad), max(0, x0 - pad):min(width, x1 + pad)]
-             for x0, y0, x1, y1 in pieces]
+    def crop(piece):
+        x0, y0, x1, y1 = piece
+        return clean[max(0, y0 - pad):min(height, y1 + pad), max(0, x0 - pad):min(width, x1 + pad)]
+
+    readings = list(zip(pieces, recognise([crop(p) for p in pieces])))
+    # a line running under a seal that did not read (the print under the seal spoilt it, or,
+    # without colour, the seal's own characters) is read again in pieces cut at the seal's edge
+    # (between two characters): what lies beside the seal reads cleanly
+    # and a piece much taller than a line of print (a scribble or a seal above and below it
+    # joined to the line) is read again as the band of print it holds
+    failed = [piece for piece, (text, score) in readings if not text or score < MIN_TEXT_SCORE]
+    line = float(np.median([p[3] - p[1] for p in pieces])) if pieces else 0.0
+    retry = [part for piece in failed for part in _beside_seals(piece, discs, ink)]
+    retry += [band for piece in failed if line and piece[3] - piece[1] > TALL_PIECE * line
+              for band in [_print_band(piece, ink, int(line))] if band]
+    readings += list(zip(retry, recognise([crop(p) for p in retry])))
     found = []
-    for (x0, y0, x1, y1), (text, score) in zip(pieces, recognise(crops)):
+    for (x0, y0, x1, y1), (text, score) in readings:
         if text and score >= MIN_TEXT_SCORE:
-            found.append((score, Word(float(x0 * to_pt), float(y0 * to_pt), float(x1 * to_pt), float(y1 * to_pt), text=text)))
+            found.append((score, Word(float(x0 * to_pt), float(y0 * to_pt), float(x1 * to_pt), float(y1 * to_pt),
+                                      text=text, score=round(float(score), 3))))
     # Overlapping detections of one line (cut from two neighbouring boxes) count once.
     words: list[Word] = []
     for score, word in sorted(found, key=lambda f: -f[0]):
@@ -123,12 +148,12 @@ def unread_cells(clean: np.ndarray, dpi: float, cells: list[Box], words: list[Wo
             continue
         per_glyph = _split_over(text, glyphs) if stacked else None
         if per_glyph:
-            found.extend(Word(a * to_pt, b * to_pt, c * to_pt, d * to_pt, text=part)
+            found.extend(Word(a * to_pt, b * to_pt, c * to_pt, d * to_pt, text=part, score=round(float(score), 3))
                          for part, (a, b, c, d) in zip(per_glyph, glyphs))
         else:
             a, b = min(g[0] for g in glyphs), min(g[1] for g in glyphs)
             c, d = max(g[2] for g in glyphs), max(g[3] for g in glyphs)
-            found.append(Word(a * to_pt, b * to_pt, c * to_pt, d * to_pt, text=text))
+            found.append(Word(a * to_pt, b * to_pt, c * to_pt, d * to_pt, text=text, score=round(float(score), 3)))
     return found
 
 
@@ -258,3 +283,109 @@ def reading_order(words: list[Word]) -> list[Word]:
         lines.append([word])
     return [w for line in lines for w in sorted(line, key=lambda w: w.x0)]
 
+
+
+def _beside_seals(piece, discs, ink: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """A line piece cut where seals cross it (at gaps between characters); [] when none does."""
+    x0, y0, x1, y1 = piece
+    middle = (y0 + y1) / 2.0
+    cuts = []
+    for cx, cy, r in discs:
+        if abs(middle - cy) < r:
+            half = float(np.sqrt(r * r - (middle - cy) ** 2))
+            cuts += [_gap_near(ink, x, y0, y1) for x in (cx - half, cx + half) if x0 + 4 < x < x1 - 4]
+    if not cuts:
+        return []
+    edges = [x0] + sorted(set(cuts)) + [x1]
+    return [(a, y0, b, y1) for a, b in zip(edges, edges[1:]) if b - a > (y1 - y0) // 2]
+
+
+def _gap_near(ink: np.ndarray, x: float, y0: int, y1: int) -> int:
+    """The column nearest ``x`` (within most of a character) with the least ink between ``y0`` and
+    ``y1``: a line cut there is cut between two characters, not through one (read twice)."""
+    reach = max(2, int(0.8 * (y1 - y0)))
+    a, b = max(0, int(x) - reach), min(ink.shape[1], int(x) + reach + 1)
+    if b <= a:
+        return int(x)
+    columns = ink[y0:y1, a:b].sum(axis=0)
+    least = columns.min()
+    candidates = np.flatnonzero(columns == least) + a
+    return int(candidates[np.argmin(np.abs(candidates - x))])
+
+
+def _print_band(piece, ink: np.ndarray, line: int) -> tuple[int, int, int, int] | None:
+    """The band of a tall piece, one line of print high, that holds the most ink: the printed line
+    a scribble or a seal above and below it joined into one detection."""
+    x0, y0, x1, y1 = piece
+    rows = ink[y0:y1, x0:x1].sum(axis=1).astype(np.float64)
+    height = max(2, int(line * 1.15))
+    if len(rows) <= height:
+        return None
+    window = np.convolve(rows, np.ones(height), mode="valid")
+    top = int(np.argmax(window))
+    return x0, y0 + top, x1, y0 + top + height
+
+
+def missed_lines(clean: np.ndarray, dpi: float, cells: list[Box], words: list[Word],
+                 discs: list[tuple[float, float, float]] = ()) -> list[Word]:
+    """Lines of print in a wide cell that the detector did not find at all (it misses a line
+    now and then beside a seal, a scribble or a rule's shadow): bands of ink a line of print
+    high, several characters long, that no word covers, read from the full-resolution page.
+    Only a confident reading of a few characters counts, so a scribble is never taken for print;
+    nothing inside a seal (``discs``: x, y, radius in pixels) is looked for — on a page without
+    colour the seal's own characters and code are there.
+    """
+    if not words:
+        return []
+    to_pt = 72.0 / dpi
+    ink = dark(clean).astype(np.uint8)
+    height, width = clean.shape
+    pad = max(2, int(round(1.5 * dpi / 72)))
+    for w in words:  # what a word covers is read
+        ink[max(0, int(w.top / to_pt) - pad):int(w.bottom / to_pt) + pad,
+            max(0, int(w.x0 / to_pt) - pad):int(w.x1 / to_pt) + pad] = 0
+    line = int(np.median([w.bottom - w.top for w in words]) / to_pt)
+    narrow = NARROW_CELL_PT * dpi / 72
+    pieces = []
+    for cell in cells:
+        if cell.width <= narrow or cell.height < line:
+            continue
+        x0, y0 = max(0, int(cell.x0) + pad), max(0, int(cell.top) + pad)
+        x1, y1 = min(width, int(cell.x1) - pad), min(height, int(cell.bottom) - pad)
+        area = ink[y0:y1, x0:x1]
+        if area.sum() < 3 * line:
+            continue
+        rows = area.sum(axis=1) >= max(3, line // 6)  # a row of print crosses several strokes
+        for top, bottom in _runs(rows):
+            if bottom - top < 0.6 * line:
+                continue
+            band = _print_band((x0, y0 + top, x1, y0 + bottom), ink, line) if bottom - top > TALL_PIECE * line \
+                else (x0, y0 + top, x1, y0 + bottom)
+            if band is None:
+                continue
+            cols = np.flatnonzero(ink[band[1]:band[3], band[0]:band[2]].any(axis=0))
+            if len(cols) and cols[-1] - cols[0] >= MISSED_LINE_CHARS * line:
+                piece = (band[0] + int(cols[0]), band[1], band[0] + int(cols[-1]) + 1, band[3])
+                middle = ((piece[0] + piece[2]) / 2, (piece[1] + piece[3]) / 2)
+                if not any(np.hypot(middle[0] - x, middle[1] - y) < r for x, y, r in discs):
+                    pieces.append(piece)
+    if not pieces:
+        return []
+    crops = [clean[max(0, b - pad):d + pad, max(0, a - pad):c + pad] for a, b, c, d in pieces]
+    found = []
+    for (a, b, c, d), (text, score) in zip(pieces, recognise(crops)):
+        if score >= MISSED_LINE_SCORE and len(text.strip()) >= MISSED_LINE_CHARS:
+            found.append(Word(a * to_pt, b * to_pt, c * to_pt, d * to_pt, text=text, score=round(float(score), 3)))
+    return found
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of True."""
+    runs, start = [], None
+    for i, flag in enumerate(np.append(flags, False)):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            runs.append((start, i))
+            start = None
+    return runs

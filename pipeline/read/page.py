@@ -47,17 +47,28 @@ class Box:
 
 @dataclass
 class Word(Box):
-    """A run of text on one line."""
+    """A run of text on one line; ``score``: the recogniser's confidence (1.0 from a text layer)."""
 
     text: str = ""
+    score: float = 1.0
 
 
 @dataclass
 class Mark(Box):
-    """Something found on the page image: ``kind`` is "seal" or "ink" (handwriting)."""
+    """Something found on the page image: ``kind`` "seal" (a red round seal) or "seal_shape" (a
+    round seal's outline in dark ink, on a page without colour); ``score``: how much of its ring
+    holds ink."""
 
     kind: str = "seal"
     score: float = 0.0
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return (self.x0 + self.x1) / 2, (self.top + self.bottom) / 2
+
+    @property
+    def radius(self) -> float:
+        return (self.width + self.height) / 4
 
 
 @dataclass
@@ -70,4 +81,10 @@ class PageLayout:
     words: list[Word] = field(default_factory=list)
     cells: list[Box] = field(default_factory=list)
     seals: list[Mark] = field(default_factory=list)
-    source: str = "text"  # "text" or "ocr"
+    source: str = "text"  # "text" (a trusted text layer) or "ocr" (words a recogniser read)
+    #: how the page arrived: "text" (typed), "scan", "photo" or "sandwich" (a scan with a text layer)
+    kind: str = "text"
+    #: False for a picture without colour (greyscale, black and white): red cannot be told there
+    colour: bool = True
+    #: degrees the page was turned clockwise to read it upright (0, 90, 180 or 270)
+    turned: int = 0

@@ -16,6 +16,7 @@ import pypdfium2 as pdfium
 from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import UnreadableDocument
+from .classify import images_in_colour, is_sandwich
 from .images import ScanImages
 from .page import PageLayout
 from .pdf import document_error, open_pdf, pdfium_document, render_pages
@@ -44,15 +45,20 @@ def read_pages(path, *, scan_dpi: int = SCAN_DPI,
     """
     path = Path(path)
     layouts: dict[int, PageLayout] = {}
-    scanned: list[int] = []
+    scanned: dict[int, list | None] = {}  # page: its own text layer's words (a sandwich) or None
+    colour: dict[int, bool | None] = {}  # page: whether its pictures hold colour
     with open_pdf(path) as pdf, pdfium_document(path, len(pdf.pages)) as document:
         for number, page in enumerate(pdf.pages, start=1):
             try:
                 layout = _read_text_page(document, page, number)
                 if layout is None:
-                    scanned.append(number)
+                    scanned[number] = None
+                elif is_sandwich(page):
+                    scanned[number] = layout.words
                 else:
                     layouts[number] = layout
+                if number in scanned:
+                    colour[number] = images_in_colour(page)
             except PdfminerException as exc:
                 raise document_error(path, exc) from None
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -65,12 +71,11 @@ def read_pages(path, *, scan_dpi: int = SCAN_DPI,
     images = ScanImages(path, scan_dpi)
     # only the scanned pages are rendered: a mixed file's text pages are not
     for number, image in render_pages(path, scan_dpi, scanned) if scanned else ():
-        page = read_scan(image, scan_dpi, number)
+        page = read_scan(image, scan_dpi, number, words=scanned[number], colour=colour.get(number))
         layouts[number] = page.layout
         keep_dpi = keep_image(page.layout) if keep_image is not None else None
         if keep_dpi:
-            # read_scan returns the page itself when it was straight enough not to turn
-            images.keep(number, None if page.image is image else page.angle, keep_dpi)
+            images.keep(number, page.how, keep_dpi)
     return [layouts[n] for n in range(1, total + 1)], images
 
 

@@ -14,15 +14,13 @@ from __future__ import annotations
 import pypdfium2 as pdfium
 
 from .classify import needs_ocr
-from .page import PageLayout, Word
-from .textlayer import WORD_SETTINGS, cells_from_edges, read_text_page
+from .page import PageLayout
+from .textlayer import cells_from_edges, read_text_page
+from .words import dedupe, words_of
 
 
 class _Decline(Exception):
     """This page is not one the fast reading reproduces exactly: read it with pdfplumber."""
-
-
-_LIGATURES = {"ﬀ": "ff", "ﬃ": "ffi", "ﬄ": "ffl", "ﬁ": "fi", "ﬂ": "fl", "ﬆ": "st", "ﬅ": "st"}
 
 
 def read_text_page_fast(pdfium_page, page, number: int) -> PageLayout | None:
@@ -57,7 +55,7 @@ def _read_fast(pdfium_page, page, number: int) -> PageLayout:
         textpage.close()
     if needs_ocr("".join(c[0] for c in chars), _image_area(raw, pdfium_page) / (width * height)):
         raise _Decline  # a picture with hardly any text: the careful reading decides
-    words = _words(_dedupe(chars))
+    words = words_of(dedupe(chars))
     edges = _fast_edges(raw, pdfium_page, height)
     return PageLayout(number=number, width=width, height=height, words=words,
                       cells=cells_from_edges(edges), source="text")
@@ -168,40 +166,6 @@ def _fast_chars(raw, textpage, page, height: float) -> list[tuple]:
     return chars
 
 
-def _dedupe(chars: list[tuple]) -> list[tuple]:
-    """pdfplumber's ``dedupe_chars(tolerance=1)``: same text, font and size within 1 pt."""
-    order = {id(c): i for i, c in enumerate(chars)}
-    groups: dict[tuple, list[tuple]] = {}
-    for char in chars:
-        groups.setdefault((char[0], char[5], char[6]), []).append(char)
-    kept = []
-    for group in groups.values():
-        if len(group) == 1:
-            kept.append(group[0])
-            continue
-        for row in _clusters(group, 2, 1):
-            for column in _clusters(row, 1, 1):
-                kept.append(min(column, key=lambda c: (c[2], c[1])))
-    if len(kept) == len(chars):
-        return chars
-    kept.sort(key=lambda c: order[id(c)])
-    return kept
-
-
-def _clusters(items: list[tuple], index: int, tolerance: float) -> list[list[tuple]]:
-    """pdfplumber's ``cluster_objects``: sorted values chained within ``tolerance``."""
-    groups: list[list[tuple]] = []
-    last = None
-    for item in sorted(items, key=lambda c: c[index]):
-        value = item[index]
-        if groups and value <= last + tolerance:
-            groups[-1].append(item)
-        else:
-            groups.append([item])
-        last = value
-    return groups
-
-
 def _image_area(raw, pdfium_page) -> float:
     """Area of the page's images (pdfplumber's ``page.images``), forms included."""
     import ctypes
@@ -221,36 +185,6 @@ def _image_area(raw, pdfium_page) -> float:
     for index in range(raw.FPDFPage_CountObjects(pdfium_page.raw)):
         visit(raw.FPDFPage_GetObject(pdfium_page.raw, index))
     return area
-
-
-def _words(chars: list[tuple]) -> list[Word]:
-    """pdfplumber's ``extract_words(**WORD_SETTINGS)`` on upright left-to-right text."""
-    x_tol, y_tol = WORD_SETTINGS["x_tolerance"], WORD_SETTINGS["y_tolerance"]
-    words = []
-
-    def finish(run):
-        if run:
-            words.append(Word(min(c[1] for c in run), min(c[2] for c in run),
-                              max(c[3] for c in run), max(c[4] for c in run),
-                              text="".join(_LIGATURES.get(c[0], c[0]) for c in run)))
-
-    if not chars:
-        return words
-    order = {id(c): i for i, c in enumerate(chars)}
-    for line in _clusters(chars, 2, y_tol):
-        run: list[tuple] = []
-        for char in sorted(line, key=lambda c: (c[1], order[id(c)])):
-            if char[0].isspace():
-                finish(run)
-                run = []
-            elif run and (char[1] < run[-1][1] or char[1] > run[-1][3] + x_tol
-                          or abs(char[2] - run[-1][2]) > y_tol):
-                finish(run)
-                run = [char]
-            else:
-                run.append(char)
-        finish(run)
-    return words
 
 
 def _fast_edges(raw, pdfium_page, height: float) -> list[dict]:

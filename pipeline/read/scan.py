@@ -1,15 +1,20 @@
-"""One scanned page read into the page model: deskew, the grid, seals, OCR words.
+"""One page image read into the page model: made upright, its grid, seals and words.
 
-``read_scan`` turns one RGB page image into a ``PageLayout`` (``source="ocr"``) whose words,
-cells and seals are in points (pixels × 72 / dpi) measured on the *deskewed* image, which is
-returned alongside so that ink can be measured later in the same frame. The steps follow
-FIELD-NOTES「Reading scans」:
+``read_scan`` turns one RGB page image into a ``PageLayout`` whose words, cells and seals are in
+points (pixels × 72 / dpi) measured on the *straightened* image, and says how it straightened it
+(:class:`Straightening`), so that the same pixels can be made again to measure ink later. The
+steps follow FIELD-NOTES「Reading scans」 and what returned forms taught:
 
-1. deskew from the table's horizontal rules (:mod:`pipeline.read.deskew`);
-2. seals by colour (:mod:`pipeline.read.seals`), then red ink painted out so the seal's
-   characters never enter a field, and print under the seal kept (:func:`ink.without_red`);
-3. cells from the ruling lines (:mod:`pipeline.read.grid`);
-4. OCR words on the page with rules painted out (:mod:`pipeline.read.ocr_words`).
+1. a phone photo: the sheet found by its corners and flattened, its light evened out
+   (:mod:`pipeline.read.photo`);
+2. a page turned 90°, 180° or 270° inside the image turned upright (:mod:`pipeline.read.orient`);
+3. deskew from the table's horizontal rules (:mod:`pipeline.read.deskew`);
+4. seals: red round seals by colour (:mod:`pipeline.read.seals`), then red ink painted out so the
+   seal's characters never enter a field (print under the seal kept); on a page without colour,
+   round seal outlines in the dark ink, which a person must judge;
+5. cells from the ruling lines (:mod:`pipeline.read.grid`);
+6. words: OCR on the page with rules painted out (:mod:`pipeline.read.ocr_words`), or, for a
+   sandwich PDF (a scanner's page image with its own invisible text), that text layer's words.
 """
 
 from __future__ import annotations
@@ -21,48 +26,105 @@ import numpy as np
 
 from .deskew import estimate_skew, rotate
 from .grid import closing_rules, find_cells, rule_masks, vertical_rules
-from .ink import without_red
-from .ocr_words import CHAR_MIN_PT, ocr_words, reading_order, unread_cells
-from .page import Box, PageLayout
-from .seals import find_seals
+from .ink import has_colour, without_red
+from .ocr_words import CHAR_MIN_PT, missed_lines, ocr_words, reading_order, unread_cells
+from .orient import page_turn
+from .page import Box, PageLayout, Word
+from .photo import find_sheet, flatten
+from .seals import find_seal_shapes, find_seals
+
+
+@dataclass(frozen=True)
+class Straightening:
+    """How a page image was made upright: the sheet's corners in a photo (pixels, clockwise from
+    top left), the quarter turn (degrees clockwise), the tilt (degrees counter-clockwise)."""
+
+    corners: tuple[float, ...] | None = None
+    turn: int = 0
+    angle: float = 0.0
+
+    def apply(self, image: np.ndarray, dpi: float) -> np.ndarray:
+        """The same image made upright again, pixel for pixel."""
+        if self.corners is not None:
+            image = flatten(image, np.asarray(self.corners, dtype=np.float32).reshape(4, 2), dpi)
+        if self.turn:
+            image = np.ascontiguousarray(np.rot90(image, -self.turn // 90))
+        if abs(self.angle) >= 0.02:
+            image = rotate(image, self.angle)
+        return image
 
 
 @dataclass
 class ScannedPage:
-    """One scanned page read: the layout, the deskewed image it was measured on, its dpi."""
+    """One scanned page read: the layout, the straightened image it was measured on, its dpi."""
 
     layout: PageLayout
     image: np.ndarray
     dpi: float
-    angle: float = 0.0  # degrees the scan was turned to straighten it (counter-clockwise +)
+    how: Straightening = Straightening()
 
 
-def read_scan(image: np.ndarray, dpi: float, number: int) -> ScannedPage:
-    """Read one scanned page (RGB ``uint8``) into words, cells and seals in points."""
+def straighten(image: np.ndarray, dpi: float, *, turn: bool = True) -> tuple[Straightening, np.ndarray]:
+    """How to make a page image upright, and the upright image (``turn``: look for quarter turns)."""
+    corners = find_sheet(image)
+    flat = flatten(image, corners, dpi) if corners is not None else image
+    quarter = page_turn(cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY), dpi) if turn else 0
+    upright = np.ascontiguousarray(np.rot90(flat, -quarter // 90)) if quarter else flat
+    angle = estimate_skew(upright, dpi)
+    how = Straightening(None if corners is None else tuple(float(v) for v in corners.ravel()), quarter, angle)
+    return how, rotate(upright, angle) if abs(angle) >= 0.02 else upright
+
+
+def read_scan(image: np.ndarray, dpi: float, number: int, words: list[Word] | None = None,
+              colour: bool | None = None) -> ScannedPage:
+    """Read one page image (RGB ``uint8``) into words, cells and seals in points.
+
+    ``colour``: whether the page's pictures hold colour, as the PDF says (None: not known, then
+    judged from the pixels).
+    ``words``: the page's own text layer (a sandwich PDF), in points of the page as drawn; the
+    page is then not OCR'd, only straightened by its tilt, and the words are moved with it.
+    """
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
         raise ValueError("read_scan expects an RGB uint8 image (height × width × 3)")
-    angle = estimate_skew(image, dpi)
-    straight = rotate(image, angle) if abs(angle) >= 0.02 else image
+    sandwich = words is not None
+    if sandwich:
+        angle = estimate_skew(image, dpi)
+        how = Straightening(angle=angle)
+        straight = rotate(image, angle) if abs(angle) >= 0.02 else image
+    else:
+        how, straight = straighten(image, dpi)
     to_pt = 72.0 / dpi
     height, width = straight.shape[:2]
 
-    seals = find_seals(straight, dpi)
+    colour = has_colour(straight) if colour is None else colour
+    seals = find_seals(straight, dpi) if colour else find_seal_shapes(straight, dpi)
     gray = without_red(straight)
-    horizontal, vertical, k = rule_masks(gray, dpi, seals)
+    horizontal, vertical, k, inked = rule_masks(gray, dpi, seals)
     cells = find_cells(cv2.bitwise_or(horizontal, closing_rules(horizontal, vertical, dpi * k / 72.0)),
                        vertical, k, dpi)
 
-    # OCR input: red ink and ruling lines painted out, so neither the seal's characters nor a
-    # rule read as "1" / "|" end up in a field.
-    clean = gray.copy()
-    rules_full = cv2.resize(cv2.bitwise_or(horizontal, vertical), (width, height), interpolation=cv2.INTER_NEAREST)
-    grow = max(3, int(round(1.2 * dpi / 72)) | 1)
-    clean[cv2.dilate(rules_full, np.ones((grow, grow), np.uint8)) > 0] = 255
-    rules = vertical_rules(vertical, k)
-    del gray, rules_full, horizontal, vertical  # free before the OCR engine's peak
-    # a 「1」 read off a rule's stub (a box a point across) is no word; the smallest mark is larger
-    words = [w for w in ocr_words(clean, dpi, rules) if max(w.x1 - w.x0, w.bottom - w.top) >= CHAR_MIN_PT / 2]
-    words = reading_order(words + unread_cells(clean, dpi, cells, words))
+    if sandwich:
+        words = _moved(words, how.angle, width * to_pt, height * to_pt)
+    else:
+        # OCR input: red ink and ruling lines painted out, so neither the seal's characters nor
+        # a rule read as "1" / "|" end up in a field (a seal without colour stays: print under it
+        # would go with it).
+        clean = gray.copy()
+        rules_full = cv2.resize(inked, (width, height), interpolation=cv2.INTER_NEAREST)
+        grow = max(3, int(round(1.2 * dpi / 72)) | 1)
+        clean[cv2.dilate(rules_full, np.ones((grow, grow), np.uint8)) > 0] = 255
+        rules = vertical_rules(vertical, k)
+        del rules_full
+        # a 「1」 read off a rule's stub (a box a point across) is no word; the smallest mark is larger
+        k = dpi / 72.0
+        # a line running under a seal is read in pieces: what lies beside the seal reads cleanly
+        # even where the print under it does not (dark seal ink, or no colour to part it by)
+        discs = [(s.centre[0] * k, s.centre[1] * k, s.radius * k) for s in seals]
+        found = [w for w in ocr_words(clean, dpi, rules, discs)
+                 if max(w.x1 - w.x0, w.bottom - w.top) >= CHAR_MIN_PT / 2]
+        found += unread_cells(clean, dpi, cells, found)
+        words = reading_order(found + missed_lines(clean, dpi, cells, found, discs))
+    del gray, horizontal, vertical, inked
 
     layout = PageLayout(
         number=number,
@@ -73,5 +135,22 @@ def read_scan(image: np.ndarray, dpi: float, number: int) -> ScannedPage:
                for c in cells],
         seals=seals,
         source="ocr",
+        kind="sandwich" if sandwich else "photo" if how.corners is not None else "scan",
+        colour=colour,
+        turned=how.turn,
     )
-    return ScannedPage(layout=layout, image=straight, dpi=dpi, angle=angle)
+    return ScannedPage(layout=layout, image=straight, dpi=dpi, how=how)
+
+
+def _moved(words: list[Word], angle: float, width: float, height: float) -> list[Word]:
+    """Words of the page as drawn, where they are on the page turned by ``angle`` (deskewed)."""
+    if abs(angle) < 0.02:
+        return list(words)
+    matrix = cv2.getRotationMatrix2D((width / 2.0, height / 2.0), angle, 1.0)
+    moved = []
+    for word in words:
+        corners = np.array([[word.x0, word.top, 1], [word.x1, word.top, 1], [word.x1, word.bottom, 1],
+                            [word.x0, word.bottom, 1]], dtype=np.float64) @ matrix.T
+        (x0, top), (x1, bottom) = corners.min(axis=0), corners.max(axis=0)
+        moved.append(Word(float(x0), float(top), float(x1), float(bottom), text=word.text, score=word.score))
+    return reading_order(moved)

@@ -11,13 +11,11 @@ from __future__ import annotations
 from pdfplumber.table import edges_to_intersections, intersections_to_cells, merge_edges
 
 from .classify import plumber_page_needs_ocr
-from .rules import closing_lines
 from .page import Box, PageLayout, Word
+from .rules import closing_lines
+from .turned import text_turn, turned_layout
+from .words import WORD_SETTINGS
 
-# Word boxes: CJK glyphs sit edge to edge, so a small tolerance joins a run; spaced labels
-# (「姓    名」) stay separate words and are joined again inside their cell by the matcher.
-WORD_SETTINGS = {"keep_blank_chars": False, "x_tolerance": 1.5, "y_tolerance": 3,
-                 "use_text_flow": False}
 # Ruling lines: segments closer than this are the same line (Word draws cell borders twice).
 SNAP = 3.0
 JOIN = 3.0
@@ -28,6 +26,9 @@ def read_text_page(page, number: int) -> PageLayout | None:
     """A pdfplumber page's words and cells; None when the page is really a picture."""
     if plumber_page_needs_ocr(page):
         return None
+    turn = text_turn(page.chars)
+    if turn:
+        return turned_layout(page, number, turn, cells_from_edges)
     page = page.dedupe_chars(tolerance=1)  # fake bold draws each glyph twice (pdfplumber #992)
     words = [Word(w["x0"], w["top"], w["x1"], w["bottom"], text=w["text"])
              for w in page.extract_words(**WORD_SETTINGS)]

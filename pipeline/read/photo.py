@@ -1,0 +1,93 @@
+"""A phone photo of a page: the sheet found by its four corners on the desk, flattened to an
+upright A4 page, and its light evened out, before it is read as a scan.
+
+A photo shows the sheet in perspective (keystone distortion of a few degrees), a desk around it,
+a light gradient and a soft shadow. The sheet is the largest bright region; its outline is
+reduced to four corners and mapped onto an A4 page at the scan's resolution. Light is evened by
+dividing by the paper's own brightness, estimated where no ink is.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+#: A4 in points
+A4 = (595.3, 841.9)
+#: the sheet must cover at least this share of the picture to be taken for one
+MIN_SHEET = 0.2
+#: a sheet covering more than this share of the picture is the picture (a scan): nothing to do
+MAX_SHEET = 0.9
+_WORK = 800  # pixels on the long side the sheet is looked for at
+#: the contrast a photo gets once its light is even
+PHOTO_GAMMA = 1.25
+
+
+def find_sheet(image: np.ndarray) -> np.ndarray | None:
+    """The sheet's corners (top-left, top-right, bottom-right, bottom-left; pixels of ``image``),
+    or None when the picture is the sheet itself."""
+    height, width = image.shape[:2]
+    scale = _WORK / max(height, width)
+    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
+    value = cv2.GaussianBlur(hsv[..., 2], (0, 0), 3)
+    threshold, bright = cv2.threshold(value, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    # paper is bright and nearly colourless; a light wooden desk is bright but coloured
+    paper = cv2.bitwise_and(bright, ((cv2.GaussianBlur(hsv[..., 1], (0, 0), 3) < 70) * 255).astype(np.uint8))
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (15, 15))
+    paper = cv2.morphologyEx(cv2.morphologyEx(paper, cv2.MORPH_CLOSE, kernel), cv2.MORPH_OPEN, kernel)
+    contours, _ = cv2.findContours(paper, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    sheet = max(contours, key=cv2.contourArea)
+    share = cv2.contourArea(sheet) / float(small.shape[0] * small.shape[1])
+    if not MIN_SHEET <= share <= MAX_SHEET:
+        return None
+    hull = cv2.convexHull(sheet)
+    corners = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True).reshape(-1, 2)
+    if len(corners) != 4:
+        corners = cv2.boxPoints(cv2.minAreaRect(hull))
+    return _ordered(np.asarray(corners, dtype=np.float32) / scale)
+
+
+def _ordered(points: np.ndarray) -> np.ndarray:
+    """Four points as top-left, top-right, bottom-right, bottom-left."""
+    total = points.sum(axis=1)
+    diff = np.diff(points, axis=1).ravel()
+    return np.array([points[np.argmin(total)], points[np.argmin(diff)], points[np.argmax(total)],
+                     points[np.argmax(diff)]], dtype=np.float32)
+
+
+def sheet_size(corners: np.ndarray, dpi: float) -> tuple[int, int]:
+    """The flattened page's size in pixels: A4 at ``dpi``, portrait or landscape as the sheet lies."""
+    tl, tr, br, bl = corners
+    across = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    down = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    short, long = (round(A4[0] * dpi / 72), round(A4[1] * dpi / 72))
+    return (short, long) if down >= across else (long, short)
+
+
+def flatten(image: np.ndarray, corners: np.ndarray, dpi: float) -> np.ndarray:
+    """The sheet mapped onto an upright A4 page at ``dpi``, its light evened out."""
+    width, height = sheet_size(corners, dpi)
+    target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(corners, target)
+    flat = cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_REPLICATE)
+    return even_light(flat, dpi)
+
+
+def even_light(image: np.ndarray, dpi: float) -> np.ndarray:
+    """The page with its paper brought to one brightness: each pixel divided by the paper's
+    brightness around it (ink removed by a grey closing, then smoothed), colours kept."""
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+    small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    k = max(3, int(round(3.0 * dpi / 25.4 * 0.25)) | 1)  # 3 mm: wider than a stroke of ink
+    paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    paper = cv2.GaussianBlur(paper, (0, 0), k)
+    paper = cv2.resize(paper, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    gain = 240.0 / np.maximum(paper, 40.0)
+    even = np.clip(image.astype(np.float32) * gain[..., None], 0, 255) / 255.0
+    # a photo's ink is soft (out of focus, JPEG): a gamma darkens its grey edges towards the
+    # print's black, as a scanner's contrast would, and keeps the paper white
+    return (np.power(even, PHOTO_GAMMA) * 255.0).astype(np.uint8)
