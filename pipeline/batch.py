@@ -22,7 +22,7 @@ from .workspace import open_store
 
 DEFAULT_WORKSPACE = Path("outputs") / "kexie.sqlite"
 #: bump when extraction changes in a way that makes stored results stale
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"  # 2: marks with confidence and reason, fields with confidence, doubts
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS extractions (

@@ -25,8 +25,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from .errors import DataFileError, NotThisForm
-from .records import read_sheet
 from .files import write_atomic
+from .records import read_sheet
 
 SHEET_NAME = "评分表"
 EXPERT_LABEL, GROUP_LABEL = "评审专家", "评审组别"

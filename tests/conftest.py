@@ -125,3 +125,62 @@ def corpus_entries(corpus, validated_corpus):
     finally:
         workspace.close()
     return entries
+
+
+# --- the independent corpus of returned 申报书 (tools/make_returns.py: other drawings, every way
+# a form arrives), built once for the session, and read once ------------------------------------
+RETURNS_SEED = 5
+
+
+@pytest.fixture(scope="session")
+def returns_corpus(tmp_path_factory):
+    """(folder, PDFs, {file name: truth}, manifest): the default classes, the image pages being
+    the pages that hold the marks (scan_pages="marks"), so that OCR stays within the suite's time."""
+    import json
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    import make_returns
+
+    out = tmp_path_factory.mktemp("returns")
+    paths = make_returns.generate(out, seed=RETURNS_SEED, scan_pages="marks")
+    truths = {p.name: json.loads(p.with_suffix(".truth.json").read_text(encoding="utf-8")) for p in paths}
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return out, paths, truths, manifest
+
+
+@pytest.fixture(scope="session")
+def read_returns(returns_corpus, tmp_path_factory):
+    """``kexie validate`` of the returns corpus (2 workers) and ``kexie extract``'s JSON of what it
+    read (from its workspace, each file read once); scored against the truth files by
+    tools/score_returns.py: (score, validation report, extraction report, workspace)."""
+    import json
+
+    import score_returns
+
+    from pipeline.batch import Workspace, form_key
+    from pipeline.cli import main
+    from pipeline.forms import load_form
+    from pipeline.report.extraction import report as extraction_report
+
+    out = returns_corpus[0]
+    work = tmp_path_factory.mktemp("returns-read")
+    db, report = work / "kexie.sqlite", work / "validate.json"
+    result = CliRunner().invoke(main, ["validate", str(out), "--program", str(PROGRAM), "--report", str(report),
+                                       "--db", str(db), "--jobs", "2"], catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    validation = json.loads(report.read_text(encoding="utf-8"))
+    verdicts = {Path(f["file"]).name: f for f in validation["files"]}
+    form = load_form("申报书")
+    workspace = Workspace(db)
+    entries = []
+    try:
+        for path in sorted(out.glob("*.pdf")):
+            digest = workspace.file_hash(path)
+            entry = workspace.lookup(digest, form_key(form)) if digest else None
+            entries.append(dict(entry, file=str(path)) if entry else
+                           {"file": str(path), "status": "error", "error": verdicts[path.name]["error"]})
+    finally:
+        workspace.close()
+    extraction = extraction_report(entries)
+    return score_returns.score(out, extraction, validation), validation, extraction, db

@@ -29,7 +29,8 @@ from returns import recipes  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
-SEED = 41
+from conftest import RETURNS_SEED as SEED  # noqa: E402
+
 EXTRACTION_KEYS = (
     ["试点单位", "申报单位", "试点起止日期"]
     + [f"{w}.{k}" for w in ("申报单位负责人", "试点单位负责人") for k in make_corpus.CONTACT_KEYS]
@@ -41,12 +42,9 @@ PROBLEM_KINDS = {"blank", "missing_seal", "missing_signature", "format", "rule",
 
 
 @pytest.fixture(scope="session")
-def corpus(tmp_path_factory):
-    out = tmp_path_factory.mktemp("returns")
-    paths = make_returns.generate(out, seed=SEED, scan_pages="marks")
-    truths = {p.name: json.loads(p.with_suffix(".truth.json").read_text(encoding="utf-8")) for p in paths}
-    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    return out, paths, truths, manifest
+def corpus(returns_corpus):
+    """The session's returns corpus (conftest): (folder, PDFs, truths, manifest)."""
+    return returns_corpus
 
 
 def fold(text) -> str:

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import json
-import zipfile
 
 import pytest
 import yaml
-
 from conftest import PROGRAM
+
+from pipeline.dates import parse_period
 from pipeline.forms import load_form
 from pipeline.program import load_program
-from pipeline.dates import parse_period
 from pipeline.validate import Verdict, check_entry, finish, verdict_for
 
 FORM = load_form("申报书")
@@ -252,7 +250,7 @@ def test_reports_and_the_workspace(run, tmp_path, rendered, monkeypatch):
     book = load_workbook(tmp_path / "r.xlsx")
     assert book.sheetnames == ["汇总", "逐份结果", "问题清单"]
     rows = list(book["逐份结果"].iter_rows(values_only=True))
-    assert rows[0] == ("文件", "申报单位", "试点单位", "状态", "问题数", "问题")
+    assert rows[0] == ("文件", "申报单位", "试点单位", "状态", "问题数", "问题", "人工确认")
     assert {r[1] for r in rows[1:]} == {"江苏省科学技术协会", "宁夏回族自治区科学技术协会"}
     assert book["逐份结果"].freeze_panes == "A2" and book["问题清单"].auto_filter.ref
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
@@ -307,7 +305,6 @@ def test_a_validation_killed_half_way_keeps_what_was_done_and_resumes(tmp_path):
     import time
 
     import pikepdf
-
     from conftest import SAMPLES
 
     batch = tmp_path / "batch"

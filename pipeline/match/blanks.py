@@ -19,7 +19,8 @@ SLASH_INK = 5.0
 
 
 def settle_slashes(uncertain, document: Document, images) -> dict:
-    """「/」, "" or the OCR's reading, for scanned answers OCR read as empty or one stray character.
+    """{key: (value, unread)}: 「/」, "" or the OCR's reading, for scanned answers OCR read as
+    empty or one stray character; ``unread`` where characters are there that OCR read nothing of.
 
     OCR misses a lone 「/」 or reads it as 「卜」 or 「1.」; the ink in the answer's area, beyond
     the printed label and prompts, tells: one thin leaning stroke is 「/」, nothing but specks
@@ -35,7 +36,7 @@ def settle_slashes(uncertain, document: Document, images) -> dict:
                 printed = [w for w in document.layouts[page].words if fold(w.text) != fold(value) or not value]
                 verdicts.append(_slash_in(rendered[page], box, printed, value))
         if verdicts:
-            result[spec.key] = _settle(verdicts, value)
+            result[spec.key] = (_settle(verdicts, value), not value and None in verdicts and True not in verdicts)
     return result
 
 

@@ -8,9 +8,13 @@ fields, marks, where each answer is on the page, and what the reader doubts.
 
 from __future__ import annotations
 
+import re
+
+from ..dates import DATE_IN_TEXT
 from ..errors import NotThisForm
 from ..forms import FormDefinition
 from ..read.page import PageLayout
+from ..text import fold
 from .blanks import settle_row_slashes, settle_slashes
 from .marks import find_marks
 from .matcher import Found, Matcher
@@ -38,9 +42,12 @@ def read_fields(layouts: list[PageLayout], form: FormDefinition, path=None, imag
                                 f"不是「{form.title or form.name}」，请检查是否提交错了文件")
     fields: dict = {}
     locations: dict = {}
+    confidence: dict = {}
     doubts: list[dict] = []
     mark_specs = []
     uncertain = []
+    #: the labels of the boxes a seal is stamped in: what else is read there lies under the seal
+    stamped = {spec.labels for spec in form.fields if spec.find == "seal"}
     for spec in form.fields:
         if spec.find == "rows":
             table = read_table(matcher, spec)
@@ -55,19 +62,54 @@ def read_fields(layouts: list[PageLayout], form: FormDefinition, path=None, imag
         else:
             value, found = matcher.text_field(spec)
             locations[spec.key] = _location(found)
+            if found is None:
+                doubts.append({"field": spec.key, "kind": "not_found",
+                               "message": f"未能在表中找到「{spec.labels[0]}」一栏"})
+            elif found.region.ocr:
+                confidence[spec.key] = _confidence(found, value, spec, document, stamped)
             whole = spec.find == "right" or not (spec.until or spec.after)
             if (found is not None and found.region.ocr and len(value) <= 1 and value != "/"
                     and whole and spec.kind != "date"):
                 uncertain.append((spec, value, found))
             fields[spec.key] = value
     if uncertain and images is not None:
-        fields.update(settle_slashes(uncertain, document, images))
+        for key, (value, unread) in settle_slashes(uncertain, document, images).items():
+            fields[key] = value
+            if unread:  # characters in the box that OCR read nothing of: not a blank
+                confidence[key] = 0.0
+                doubts.append({"field": key, "kind": "unread", "message": "框内有字迹，但未能识别"})
     if matcher.unsure_cells and images is not None:
         settle_row_slashes(matcher.unsure_cells, document, images)
     marks = find_marks(matcher, mark_specs, images) if mark_specs else {}
     for key, mark in marks.items():
         fields[key] = mark["present"]
-    return {"fields": fields, "marks": marks, "locations": locations, "doubts": doubts}
+    for spec in form.fields:  # a text layer's values are as written: sure
+        confidence.setdefault(spec.key, 1.0 if not spec.is_mark else marks.get(spec.key, {}).get("confidence", 1.0))
+    return {"fields": fields, "marks": marks, "locations": locations, "confidence": confidence, "doubts": doubts}
+
+
+#: how sure a value is that OCR read only in part (a date whose year is under a seal)
+PARTLY_READ = 0.3
+#: how sure a value is that lies under a seal on a page without colour
+UNDER_SEAL = 0.5
+#: a date OCR read only in part (its year under a seal): 「6年5月28日」
+_PART_DATE = re.compile(r"^\d{0,3}年?\d{1,2}月\d{1,2}日?$")
+
+
+def _confidence(found: Found, value: str, spec, document: Document, stamped: set) -> float:
+    """The recognition score of a value's words, lowered where the value is visibly incomplete,
+    and where it may lie under a seal on a page without colour (print and seal are one ink there:
+    a value read in a box a seal is stamped in, or one a seal's outline crosses)."""
+    start, stop = found.span or (0, len(found.region.text))
+    score = found.region.confidence(start, stop)
+    if spec.kind == "date" and value and not DATE_IN_TEXT.search(fold(value)) and _PART_DATE.match(fold(value)):
+        score = min(score, PARTLY_READ)
+    for page, area in found.areas:
+        layout = document.layouts.get(page)
+        if layout is not None and not layout.colour and (spec.labels in stamped or any(
+                shape.kind == "seal_shape" and area.intersection(shape) > 0 for shape in layout.seals)):
+            score = min(score, UNDER_SEAL)
+    return round(score, 3)
 
 
 def _location(found: Found | None) -> dict:

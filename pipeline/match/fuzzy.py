@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from rapidfuzz.distance import Levenshtein
 
+
 def fuzzy_find(text: str, pattern: str, start: int = 0) -> tuple[int, int] | None:
     """(start, end) of the substring of ``text`` closest to ``pattern`` if within 20 % edits.
 

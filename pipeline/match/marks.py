@@ -3,14 +3,18 @@
 A seal (公章) belongs to the box that holds most of its area: seals are often stamped across a
 rule into the next box (FIELD-NOTES). A signature (签章) is dark ink in the signer's area — from
 right after 「（签章）：」 to before 「（单位公章）」, a line above and below — beyond what the printed
-words there account for. On scans the printed words' extent is measured character by character,
-because OCR often takes the scribble into the label's word.
+words there account for, or red ink outside any round seal (a personal name seal, a red
+e-signature). On scans the printed words' extent is measured character by character, because OCR
+often takes the scribble into the label's word. Each mark says present True, False or None — None
+where the page cannot tell (no colour to see a red seal by) — with its confidence and reason.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..forms import FieldSpec
-from ..read.ink import ink_in
+from ..read.ink import ink_in, red_in
 from ..read.page import Box, Mark, PageLayout, Word
 from ..read.seals import find_seals
 from .matcher import Found, Matcher
@@ -19,6 +23,23 @@ from .regions import SLACK, Line, Region, ocr_em
 
 #: dark ink (fraction of the signer's area) beyond the printed words that counts as a signature
 SIGNATURE_INK = 0.004
+#: red ink (fraction of the signer's area) outside any round seal: a name seal or a red e-signature
+SIGNATURE_RED = 0.01
+#: a round seal's disc is left out of the signer's area a little beyond its ring
+DISC_MARGIN = 1.05
+#: share of the signer's area under round seals beyond which an empty-looking area tells nothing
+SEAL_COVERED = 0.85
+_COVERED_REASON = {
+    False: "黑白（无颜色）扫描件：签章处几乎全被圆形印章痕迹覆盖，无法判断是否签名",
+    True: "签章处几乎全被红色公章覆盖：其下若有红色名章或电子签名无法分辨，请人工核对",
+}
+
+
+def verdict(present, page, bbox, confidence: float = 1.0, reason: str = "") -> dict:
+    """A mark as the extraction reports it: present True, False or None (cannot tell), where,
+    how sure, and why (in Chinese, for a person)."""
+    return {"present": present, "page": page, "bbox": bbox, "confidence": round(float(confidence), 3),
+            "reason": reason}
 
 
 def find_marks(matcher: Matcher, specs: list[FieldSpec], images) -> dict:
@@ -32,19 +53,19 @@ def find_marks(matcher: Matcher, specs: list[FieldSpec], images) -> dict:
         if layout.source == "text" and page in rendered:
             seals[page] = find_seals(*rendered[page])
         else:
-            seals[page] = list(layout.seals)  # the OCR reader found them on the scan
+            seals[page] = list(layout.seals)  # the reader of the page image found them
     # every box on a page competes for a seal: the marked boxes' areas and all other cells
     areas = {page: [box for found in boxes.values() if found is not None
                     for p, box in found.areas if p == page] for page in pages}
     marks = {}
     for spec in specs:
         found = boxes[spec.key]
-        if found is None:
-            marks[spec.key] = {"present": False, "page": None, "bbox": None}
+        if found is None:  # the form was read, this box was not found in it: nothing can be told
+            marks[spec.key] = verdict(None, None, None, 0.0, "未能在表中找到此栏，无法判断")
         elif spec.find == "seal":
             marks[spec.key] = seal_verdict(found, layouts, seals, areas)
         else:
-            marks[spec.key] = signature_verdict(found, spec, layouts, rendered)
+            marks[spec.key] = signature_verdict(found, spec, layouts, rendered, seals)
     return marks
 
 
@@ -52,7 +73,8 @@ def seal_verdict(found: Found, layouts: dict[int, PageLayout], seals: dict, area
     """A seal whose greater part lies in this box (on any of its pages).
 
     Seals are often stamped across a rule into the next box; the box holding most of the
-    seal's area owns it (FIELD-NOTES).
+    seal's area owns it (FIELD-NOTES). On a page without colour a red seal cannot be told from
+    a copy or a print: present is None, for a person to judge.
     """
     for page, box in found.areas:
         marked = areas.get(page, [])
@@ -61,22 +83,38 @@ def seal_verdict(found: Found, layouts: dict[int, PageLayout], seals: dict, area
         for seal in seals.get(page, []):
             holder = max(marked + others, key=lambda c: c.intersection(seal), default=None)
             if holder is not None and holder.intersection(seal) > 0 and _same_box(holder, box):
-                return {"present": True, "page": page, "bbox": seal.as_list()}
+                if seal.kind == "seal_shape":
+                    return verdict(None, page, seal.as_list(), 0.0,
+                                   "黑白（无颜色）扫描件：框内有圆形印章痕迹，无法判断是否为红色公章")
+                return verdict(True, page, seal.as_list(), min(1.0, 0.5 + seal.score / 2))
     page, box = found.areas[0]
-    return {"present": False, "page": page, "bbox": box.as_list()}
+    if not layouts[page].colour:
+        return verdict(None, page, box.as_list(), 0.0, "黑白（无颜色）扫描件：无法判断是否盖有红色公章")
+    return verdict(False, page, box.as_list(), reason="框内未见红色圆形公章")
 
 
 def _same_box(a: Box, b: Box) -> bool:
     return all(abs(p - q) <= SLACK for p, q in zip(a.as_list(), b.as_list()))
 
 
-def signature_verdict(found: Found, spec: FieldSpec, layouts: dict[int, PageLayout], rendered: dict) -> dict:
+def _discs(seals: list[Mark]) -> list[tuple[float, float, float]]:
+    return [(*seal.centre, seal.radius * DISC_MARGIN) for seal in seals]
+
+
+def signature_verdict(found: Found, spec: FieldSpec, layouts: dict[int, PageLayout], rendered: dict,
+                      seals: dict | None = None) -> dict:
+    """A signature or a personal seal in the signer's area.
+
+    Dark ink beyond the printed words is a signature; red ink outside any round seal is a name
+    seal (私章) or a red e-signature. A round 公章 reaching into the area is neither: its disc is
+    left out — and where it covers the whole area, nothing can be told there.
+    """
     located = signature_area(found, spec)
-    if located is None:
-        return {"present": False, "page": found.region.page, "bbox": None}
+    if located is None:  # the signer's label was not read in the box: nothing can be told
+        return verdict(None, found.region.page, None, 0.0, "框内未能读出「（签章）」处，无法判断")
     page, area, measured = located
     if page not in rendered:
-        return {"present": False, "page": page, "bbox": area.as_list()}
+        return verdict(False, page, area.as_list(), reason="签章处无法成像")
 
     image, dpi = rendered[page]
     layout = layouts[page]
@@ -90,13 +128,38 @@ def signature_verdict(found: Found, spec: FieldSpec, layouts: dict[int, PageLayo
             heights = sorted(w.height for w in layout.words) or [12.0]
             em = heights[len(heights) // 2]  # a printed line; a word with a scribble is taller
         if area.width < em:  # the labels' own gap: no room for a name
-            return {"present": False, "page": page, "bbox": area.as_list()}
+            return verdict(False, page, area.as_list(), reason="签章处没有书写空间")
         # the labels' words were measured character by character: what of them lies in the
         # area is the scribble, even where OCR read it as a character (「4(单位公章)」)
         words = [part for w in layout.words if not any(w is own for own in measured)
                  for part in printed_part(w, area, em)]
-    ink = ink_in(image, dpi, area, ignore=tuple(words))
-    return {"present": ink > SIGNATURE_INK, "page": page, "bbox": area.as_list()}
+    discs = _discs((seals or {}).get(page, []))
+    # on a page in colour a seal's ink is red and a signature over it dark: only the red ink of
+    # the discs is left out (a red name seal or e-signature under the seal is lost with it);
+    # without colour the seal's ink is as dark as a signature's
+    covered = 1.0 - _open_share(area, discs)
+    ink = ink_in(image, dpi, area, ignore=tuple(words), discs=() if layout.colour else discs,
+                 seals=[(x, y, r * 1.05) for x, y, r in discs] if layout.colour else ())
+    red = red_in(image, dpi, area, discs) if layout.colour else 0.0
+    if ink > SIGNATURE_INK or red > SIGNATURE_RED:
+        sure = max(ink / SIGNATURE_INK, red / SIGNATURE_RED)
+        return verdict(True, page, area.as_list(), min(1.0, 0.5 + 0.25 * sure))
+    if covered > SEAL_COVERED:
+        return verdict(None, page, area.as_list(), 0.0, _COVERED_REASON[bool(layout.colour)])
+    return verdict(False, page, area.as_list(), reason="签章处未见签名或名章")
+
+
+def _open_share(area: Box, discs) -> float:
+    """Share of ``area`` outside the discs (sampled on a grid of points)."""
+    if not discs:
+        return 1.0
+    xs = np.linspace(area.x0, area.x1, 24)
+    ys = np.linspace(area.top, area.bottom, 12)
+    gx, gy = np.meshgrid(xs, ys)
+    inside = np.zeros(gx.shape, dtype=bool)
+    for cx, cy, r in discs:
+        inside |= np.hypot(gx - cx, gy - cy) < r
+    return float(1.0 - inside.mean())
 
 
 def printed_part(word: Word, area: Box, em: float) -> list[Box]:

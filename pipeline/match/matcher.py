@@ -35,6 +35,8 @@ class Found:
     stop: int | None = None
     #: the field's box on each of its pages (a cell, or part of one when two boxes merged)
     areas: list[tuple[int, Box]] = field(default_factory=list)
+    #: where the value is in ``region.text`` (start, stop), once read
+    span: tuple[int, int] | None = None
 
     def __post_init__(self):
         if not self.areas:
@@ -152,7 +154,7 @@ class Matcher:
             value_cell = self.doc.right_of(label_cell)
             if value_cell is not None:
                 region = self.chain(value_cell)
-                return self.clean(region.text, spec, region.ocr), Found(region)
+                return self.clean(region.text, spec, region.ocr), Found(region, span=(0, len(region.text)))
         # another layout may write 「试点单位：……」 in one cell
         for label in spec.labels:
             hits = self.starting([label + "："], cells_only=True)
@@ -160,13 +162,13 @@ class Matcher:
                 hits = [(r, end) for r, end in hits if self.group_of(r) == spec.under]
             if hits:
                 region, end = hits[0]
-                return self.clean(region.text[end:], spec), Found(region, end)
+                return self.clean(region.text[end:], spec), Found(region, end, span=(end, len(region.text)))
         return "", None
 
     def _inline(self, spec: FieldSpec):
         for region, end in self.starting(spec.labels):
             line_end = next((s for s in region.starts if s > end), len(region.text))
-            return self.clean(region.text[end:line_end], spec), Found(region, end)
+            return self.clean(region.text[end:line_end], spec), Found(region, end, span=(end, line_end))
         return "", None
 
     def _box(self, spec: FieldSpec):
@@ -189,6 +191,7 @@ class Matcher:
                     break
             else:
                 return "", found
+        found.span = (start, stop)
         return self.clean(text[start:stop], spec, region.ocr), found
 
     def box_of(self, spec: FieldSpec) -> Found | None:
@@ -300,7 +303,9 @@ class Matcher:
         """A value as the applicant wrote it: printed prompts removed, OCR specks undone."""
         for prompt in spec.prompts:
             text = remove_prompt(text, prompt, fuzzy=ocr)
-        if spec.kind in ("phone", "email", "postcode"):
+        if ocr and spec.find == "box":
+            text = _label_debris(text, spec)
+        if spec.kind in ("phone", "email", "postcode", "amount"):
             text = "".join(text.split())
         if ocr and spec.kind in ("phone", "postcode"):
             text = text.replace("·", "").replace(".", "")  # specks: neither is ever written in one
@@ -314,9 +319,20 @@ class Matcher:
                 # (「（单位公章）」 → 「确位公章）」), not something the applicant wrote
                 return ""
         if ocr:
-            text = ocr_punctuation(text)
+            text = _CJK_SPACE.sub("", ocr_punctuation(text))
         lines = [" ".join(line.split()) for line in text.split("\n")]
-        return "\n".join(line for line in lines if line)
+        lines = [line for line in lines if line]
+        if ocr and spec.find == "box" and any(len(line) > 1 for line in lines):
+            # a lone character on a line of its own beside what the applicant wrote is a seal's
+            # or a signature's stroke read as text (「同意推荐。\nT」), never part of an opinion
+            lines = [line for line in lines if len(line) > 1 or line == "/"]
+        return "\n".join(lines)
+
+
+#: OCR's space between a Chinese character and a Latin letter or figure (「科技园 R2-B 栋」):
+#: Chinese is written without one, and the recogniser puts one wherever the script changes
+_CJK_SPACE = re.compile(r"(?<=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]) +(?=[A-Za-z0-9])"
+                        r"|(?<=[A-Za-z0-9]) +(?=[\u3400-\u9fff\uff00-\uffef\u3000-\u303f])")
 
 
 def remove_prompt(text: str, prompt: str, fuzzy: bool = False) -> str:
@@ -338,3 +354,21 @@ def remove_prompt(text: str, prompt: str, fuzzy: bool = False) -> str:
             return text
         text = text[:origin[span[0]]] + text[origin[span[1] - 1] + 1:]
 
+
+
+def _label_debris(text: str, spec: FieldSpec) -> str:
+    """An OCR'd box's text without what is left of its printed label's parenthesis when part of it
+    was lost under a seal (「（包括是否同意推荐，申书所填省级试点不填写此栏）：」, 「写此栏）：」): text
+    before the first colon that opens with a parenthesis, or closes the first line with one, and is
+    made of the label's own characters."""
+    folded, origin = fold_with_origin(text)
+    head, colon, _ = folded.partition(":")
+    if not colon or len(head) > 60:
+        return text
+    first_line = "\n" not in text[:origin[len(head)]]
+    if not head.startswith("(") and not (head.endswith(")") and first_line):
+        return text  # it opens with the parenthesis, or its first line closes with it (the rest under a seal)
+    printed = set(fold("".join(spec.labels + spec.prompts)))
+    if sum(char in printed for char in head) < 0.8 * len(head):
+        return text
+    return text[origin[len(head)] + 1:]

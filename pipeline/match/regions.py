@@ -20,6 +20,8 @@ from .ocrtext import HALF_TO_FULL, printed_width, without_specks
 
 #: points: ruling lines of one grid never meet exactly
 SLACK = 3.0
+#: a word this many times taller than the typical one in its region is no line of print
+TALL = 1.8
 
 @dataclass
 class Line:
@@ -106,6 +108,23 @@ class Region:
             if hit:
                 return self.origin[hit[0]], self.origin[hit[1] - 1] + 1
         return None
+
+    def confidence(self, start: int, stop: int) -> float:
+        """How sure the reader is of ``text[start:stop]``: the lowest recognition score of the
+        words it is made of (1.0 from a text layer; 1.0 for nothing)."""
+        scores = []
+        for line, line_start in zip(self.lines, self.starts):
+            if line_start >= stop or line_start + len(line.text) <= start:
+                continue
+            position = line_start
+            for word in line.words:
+                if self.text[position:position + 1] == " " and not word.text.startswith(" "):
+                    position += 1  # the space Line.text put between two Latin words
+                end = position + max(len(word.text), 1)
+                if end > start and position < stop:
+                    scores.append(word.score)
+                position = end
+        return min(scores, default=1.0)
 
     def x_at(self, index: int) -> tuple[Line, float, float]:
         """The line holding character ``index`` of ``text``, and the x where that character starts and ends."""
@@ -227,9 +246,17 @@ def _text_right(region: Region, lines: list[Line]) -> float:
 
 
 def lines_of(words: list[Word]) -> list[Line]:
-    """Group words into lines: a word joins a line it overlaps by half its height."""
+    """Group words into lines: a word joins a line it overlaps by half its height.
+
+    A word much taller than the print around it (a signature OCR read as 「立」, spanning two
+    lines) would bridge two lines into one: such words join the line they overlap most, after
+    the lines are made, and never widen it.
+    """
+    heights = sorted(w.height for w in words)
+    typical = heights[len(heights) // 2] if heights else 0.0
+    tall = [w for w in words if len(heights) >= 3 and w.height > TALL * typical]
     lines: list[list[Word]] = []
-    for word in sorted(words, key=lambda w: (w.top, w.x0)):
+    for word in sorted((w for w in words if not any(w is t for t in tall)), key=lambda w: (w.top, w.x0)):
         for line in lines:
             top = min(w.top for w in line)
             bottom = max(w.bottom for w in line)
@@ -239,6 +266,17 @@ def lines_of(words: list[Word]) -> list[Line]:
                 break
         else:
             lines.append([word])
+    bands = [(min(w.top for w in line), max(w.bottom for w in line)) for line in lines]
+    for word in tall:
+        overlaps = [min(bottom, word.bottom) - max(top, word.top) for top, bottom in bands]
+        best = max(range(len(lines)), key=lambda i: overlaps[i], default=None)
+        # it joins the line it covers the greater part of; one it only grazes (a signature
+        # raising the signer's line into the opinion above it) is not its line
+        if best is not None and overlaps[best] >= 0.5 * (bands[best][1] - bands[best][0]):
+            lines[best].append(word)
+        else:
+            lines.append([word])
+            bands.append((word.top, word.bottom))
     result = [Line(sorted(line, key=lambda w: w.x0)) for line in lines]
     return sorted(result, key=lambda line: line.top)
 

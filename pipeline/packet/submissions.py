@@ -8,7 +8,13 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import DataFileError, KexieError, NoIdentity, UnreadableDocument, UsageProblem
+from ..errors import (
+    DataFileError,
+    KexieError,
+    NoIdentity,
+    UnreadableDocument,
+    UsageProblem,
+)
 from ..files import collect_pdfs, sha256_file
 from ..forms import FormDefinition, text_value
 from .redact import blind_copy, sensitive_strings
@@ -55,9 +61,10 @@ class Submission:
 
 
 def load_submissions(inputs, form: FormDefinition, *, include_incomplete: bool = False,
-                     workers: int = 1, progress=None) -> list[Submission]:
+                     workers: int = 1, progress=None, workspace=None) -> list[Submission]:
     """All submissions named by ``inputs`` (one validation report .json, or PDFs and folders),
-    numbered by file name; those left out carry their ``reason``."""
+    numbered by file name; those left out carry their ``reason``. PDFs are read with a person's
+    decisions of ``workspace`` (kexie confirm) applied, as a validation report already has them."""
     inputs = [Path(p) for p in inputs]
     reports = [p for p in inputs if p.suffix.lower() == ".json"]
     if reports and len(reports) != len(inputs):
@@ -73,6 +80,8 @@ def load_submissions(inputs, form: FormDefinition, *, include_incomplete: bool =
         if not files:
             raise UsageProblem("没有给出任何申报材料（验证报告 .json、PDF 文件或目录）")
         entries = extract_files(files, form, workers=workers, progress=progress)
+        if workspace is not None and Path(workspace).is_file():
+            entries = _decided(entries, form, workspace)
         for entry in entries:
             entry["status"] = "complete" if entry["status"] == "ok" else entry["status"]
     entries.sort(key=lambda e: (Path(e["file"]).name, e["file"]))
@@ -92,6 +101,18 @@ def load_submissions(inputs, form: FormDefinition, *, include_incomplete: bool =
             item.reason = f"形式审查未通过（{status}）" + (f"：{problems}" if problems else "")
         submissions.append(item)
     return submissions
+
+
+def _decided(entries: list[dict], form: FormDefinition, workspace) -> list[dict]:
+    """The entries with the decisions recorded for their files applied."""
+    from ..decisions import Decisions, apply
+
+    decisions = Decisions(workspace)
+    try:
+        return [apply(e, decisions.of(sha256_file(e["file"]), form.name)) if e.get("status") != "error" else e
+                for e in entries]
+    finally:
+        decisions.close()
 
 
 def _report_entries(path: Path, form: FormDefinition) -> list[dict]:

@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..forms import FormDefinition, text_value
 from .pictures import page_picture
-from .wording import STATUS_TEXT, ordered_files, problem_text
+from .wording import STATUS_TEXT, decision_text, ordered_files, problem_text
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 _environment = Environment(loader=FileSystemLoader(str(_TEMPLATES)), autoescape=select_autoescape(["html"]),
@@ -31,7 +31,8 @@ def html_report(report: dict, form: FormDefinition | None, title: str, crop: boo
             problems.append(dict(problem, text=problem_text(problem), picture=picture))
         files.append({"status": entry["status"], "name": name, "file": entry["file"], "error": entry.get("error"),
                       "columns": [(key, text_value(fields.get(key))) for key in columns if text_value(fields.get(key))],
-                      "problems": problems})
+                      "problems": problems,
+                      "decisions": [decision_text(k, d) for k, d in (entry.get("decisions") or {}).items()]})
     return _environment.get_template("validation.html").render(
         title=title, statuses=("complete", "incomplete", "review", "error"), status_text=STATUS_TEXT,
         summary=report["summary"], files=files)

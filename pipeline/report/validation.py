@@ -13,7 +13,15 @@ from ..files import write_atomic
 from ..forms import FormDefinition, text_value
 from ..xlsx import STATUS_FILLS, TITLE_FONT, add_table, fill, new_book, put, to_bytes
 from .html import html_report
-from .wording import KIND_TEXT, SEVERITY_TEXT, STATUS_TEXT, ordered_files, problem_text, summary_line
+from .wording import (
+    KIND_TEXT,
+    SEVERITY_TEXT,
+    STATUS_TEXT,
+    decision_text,
+    ordered_files,
+    problem_text,
+    summary_line,
+)
 
 SUFFIXES = (".xlsx", ".html", ".htm", ".json")
 
@@ -53,12 +61,13 @@ def excel_report(report: dict, form: FormDefinition | None, title: str) -> bytes
         words = "\n".join(problem_text(p) for p in entry["problems"])
         if entry.get("error"):
             words = entry["error"].get("message", "")
+        decided = "\n".join(decision_text(k, d) for k, d in (entry.get("decisions") or {}).items())
         rows.append([entry["file"], *(text_value(fields.get(k)) for k in columns),
-                     STATUS_TEXT.get(entry["status"], entry["status"]), len(entry["problems"]), words])
-    header = ["文件", *columns, "状态", "问题数", "问题"]
-    add_table(book, "逐份结果", header, rows, widths={"文件": 40, "状态": 12, "问题数": 8, "问题": 80,
+                     STATUS_TEXT.get(entry["status"], entry["status"]), len(entry["problems"]), words, decided])
+    header = ["文件", *columns, "状态", "问题数", "问题", "人工确认"]
+    add_table(book, "逐份结果", header, rows, widths={"文件": 40, "状态": 12, "问题数": 8, "问题": 80, "人工确认": 50,
                                                      **{k: 28 for k in columns}},
-              wrap=("问题",), row_style=lambda i, row: {"状态": STATUS_FILLS.get(files[i]["status"], "FFFFFF")})
+              wrap=("问题", "人工确认"), row_style=lambda i, row: {"状态": STATUS_FILLS.get(files[i]["status"], "FFFFFF")})
 
     problems, styles = [], []
     applicant = columns[:1]
@@ -87,6 +96,8 @@ def terminal_summary(report: dict) -> str:
         status = STATUS_TEXT.get(entry["status"], entry["status"])
         detail = entry["error"]["message"] if entry.get("error") else "；".join(
             problem_text(p) for p in entry["problems"]) or "—"
+        if entry.get("decisions"):
+            detail += "；人工确认：" + "、".join(entry["decisions"])
         lines.append(f"{status:<8}{Path(entry['file']).name:<40}{detail}")
     lines.append(summary_line(report))
     return "\n".join(lines)

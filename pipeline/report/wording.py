@@ -29,3 +29,11 @@ def ordered_files(report: dict) -> list[dict]:
 def summary_line(report: dict) -> str:
     s = report["summary"]
     return "，".join(f"{STATUS_TEXT[k]} {s.get(k, 0)} 份" for k in ("complete", "incomplete", "review", "error")) + "。"
+
+
+def decision_text(key: str, decision: dict) -> str:
+    """A person's decision in words: 「申报单位意见.公章 = 有（人工确认：张敏，2026-12-01 10:20；已见原件）」."""
+    value = decision.get("value")
+    shown = {True: "有", False: "无"}.get(value, value) if isinstance(value, bool) else (value or "（空）")
+    note = f"；{decision['note']}" if decision.get("note") else ""
+    return f"{key} = {shown}（人工确认：{decision.get('by', '')}，{str(decision.get('at', '')).replace('T', ' ')}{note}）"

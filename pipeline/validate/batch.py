@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..batch import DEFAULT_WORKSPACE, Workspace, extract_all
+from ..decisions import Decisions, apply
 from ..forms import FormDefinition
 from ..text import fold
 from .problems import STATUSES, Problem, Verdict
@@ -23,7 +24,13 @@ def verdict_for(entry: dict, form: FormDefinition, program: dict | None, sha256:
     if entry.get("status") == "error":
         return Verdict(entry["file"], "error", error=entry.get("error"), sha256=sha256)
     problems = check_entry(entry, form, program)
-    return Verdict(entry["file"], "ok", problems, sha256=sha256, fields=entry.get("fields") or {})
+    decided = entry.get("decisions") or {}
+    for problem in problems:
+        decision = decided.get(problem.field)
+        if decision:
+            problem.decided_by = decision["by"]
+    return Verdict(entry["file"], "ok", problems, sha256=sha256, fields=entry.get("fields") or {},
+                   decisions=decided)
 
 
 def check_duplicates(verdicts: list[Verdict], form: FormDefinition) -> None:
@@ -73,4 +80,10 @@ def validate_files(paths, form: FormDefinition, program: dict | None = None, *, 
                               progress=progress)
     finally:
         store.close()
+    decisions = Decisions(workspace or DEFAULT_WORKSPACE)
+    try:  # a person's decisions win over what the reader said
+        results = [(apply(entry, decisions.of(digest, form.name)) if digest else entry, digest)
+                   for entry, digest in results]
+    finally:
+        decisions.close()
     return finish([verdict_for(entry, form, program, digest) for entry, digest in results], form)

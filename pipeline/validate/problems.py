@@ -22,9 +22,14 @@ class Problem:
     severity: str = "error"
     page: int | None = None
     bbox: list[float] | None = None
+    #: who confirmed the value the problem is about (kexie confirm), when a person did
+    decided_by: str | None = None
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        if out["decided_by"] is None:
+            del out["decided_by"]
+        return out
 
 
 @dataclass
@@ -38,7 +43,7 @@ class Verdict:
     error: dict | None = None
     sha256: str = ""
     fields: dict = field(default_factory=dict)
-    #: person's decisions applied to this file (pipeline.decisions), key → decision
+    #: a person's decisions applied to this file (pipeline.decisions), key → decision
     decisions: dict = field(default_factory=dict)
 
     def settle(self) -> None:

@@ -19,6 +19,9 @@ from .problems import Problem
 from .program_rules import check_program
 
 _PARSERS = {"date": parse_date, "month": parse_month, "period": parse_period, "number": parse_number}
+#: a value read with less confidence than this (the lowest recognition score of its words) does
+#: not make a problem on its own: a person checks it (PP-OCR scores a clean line of print 0.95+)
+CONFIDENCE_MIN = 0.75
 
 
 def check_entry(entry: dict, form: FormDefinition, program: dict | None = None) -> list[Problem]:
@@ -34,8 +37,9 @@ def check_entry(entry: dict, form: FormDefinition, program: dict | None = None) 
         return {"page": loc.get("page"), "bbox": loc.get("bbox")}
 
     exempt = exempted(checks, fields)
-    unread = {d["field"] for d in entry.get("doubts") or [] if d.get("kind") == "column_not_found"}
-    for doubt in entry.get("doubts") or []:
+    doubts = entry.get("doubts") or []
+    unread = {d["field"] for d in doubts}  # what the reader could not read is no blank
+    for doubt in doubts:
         if doubt["field"].split("[")[0] not in exempt:
             problems.append(Problem(doubt["field"], "review", f"需人工核对：{doubt['message']}",
                                     severity="review", **where(doubt["field"].split("[")[0])))
@@ -52,13 +56,30 @@ def check_entry(entry: dict, form: FormDefinition, program: dict | None = None) 
             problems.extend(_check_mark(key, value, marks.get(key) or {}, mark_rules[key], where))
         elif spec.find == "rows":
             problems.extend(_check_rows(key, value or [], row_rules.get(key, {}), blank_message, unread, where))
-        elif blank and is_blank(value):
+        elif blank and is_blank(value) and key not in unread:
             problems.append(Problem(key, "blank", blank_message, **where(key)))
     problems.extend(_check_formats(checks, fields, exempt, where))
     problems.extend(_check_compare(checks, fields, exempt, where))
     if program is not None:
         problems.extend(check_program(checks.get("program") or [], entry, fields, program, exempt, where))
-    return problems
+    return _doubted(problems, entry.get("confidence") or {}, fields)
+
+
+def _doubted(problems: list[Problem], confidence: dict, fields: dict) -> list[Problem]:
+    """A problem found in a value the recogniser was unsure of is for a person to check
+    (需人工核对), not a verdict: OCR may have misread exactly what the rule objects to."""
+    out = []
+    for problem in problems:
+        key = problem.field.split("[")[0]
+        sure = confidence.get(problem.field, confidence.get(key, 1.0))
+        if problem.severity != "error" or problem.kind not in ("blank", "format", "rule") or sure >= CONFIDENCE_MIN:
+            out.append(problem)
+            continue
+        value = fields.get(problem.field)
+        read = f"读出「{value.strip()}」" if isinstance(value, str) and value.strip() else "未读出内容"
+        out.append(Problem(problem.field, "review", f"需人工核对：{problem.message}（{read}，识别把握不足）",
+                           severity="review", page=problem.page, bbox=problem.bbox))
+    return out
 
 
 def is_blank(value) -> bool:
