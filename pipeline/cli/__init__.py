@@ -5,14 +5,19 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from .announce import announce
-from .check import check
-from .extract import extract
-from .fill import fill
-from .validate import validate
-from .packet import packet
-from .scores import scores
-from .workdays import workdays
+from . import chinese
+
+chinese.install()  # before the commands below are declared
+
+from .announce import announce  # noqa: E402
+from .check import check  # noqa: E402
+from .confirm import confirm  # noqa: E402
+from .extract import extract  # noqa: E402
+from .fill import fill  # noqa: E402
+from .packet import packet  # noqa: E402
+from .scores import scores  # noqa: E402
+from .validate import validate  # noqa: E402
+from .workdays import workdays  # noqa: E402
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -31,7 +36,9 @@ main.add_command(fill)
 main.add_command(check)
 main.add_command(extract)
 main.add_command(validate)
+main.add_command(confirm)
 main.add_command(scores)
 main.add_command(announce)
 main.add_command(workdays)
 main.add_command(packet)
+chinese.usage_in_chinese(main)

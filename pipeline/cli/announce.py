@@ -16,7 +16,7 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 @click.command()
-@click.argument("results", type=click.Path(dir_okay=False))
+@click.argument("results", type=click.Path(dir_okay=False), metavar="结果文件")
 @program_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="outputs/公示", show_default=True,
               help="输出目录。")
@@ -26,7 +26,7 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 @click.option("--pdf/--no-pdf", default=True, show_default=True, help="同时用 LibreOffice 转换为 PDF。")
 @reports_errors
 def announce(results, program_path, out_dir, start, today, pdf):
-    """生成资助项目的公示（DOCX 和 PDF）：读 RESULTS（kexie scores 的结果文件）的「名单」表。
+    """生成资助项目的公示（DOCX 和 PDF）：读结果文件（kexie scores 的输出）的「名单」表。
 
     公示期按计划文件的「公示.天数」和「公示.计日」（工作日或自然日）计算，开始当天计入，
     遇法定节假日顺延；计划年份的放假安排未知时报错，可在计划文件的「节假日」中补写。

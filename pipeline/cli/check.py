@@ -14,12 +14,12 @@ from .common import program_option, reports_errors
 
 
 @click.command()
-@click.argument("template")
+@click.argument("template", metavar="模板")
 @click.option("--data", "data_path", type=click.Path(dir_okay=False), help="要核对的数据文件。")
 @program_option
 @reports_errors
 def check(template, data_path, program_path):
-    """检查模板 TEMPLATE：列出变量，指出数据缺少的变量，找出被 Word 拆分或自动改成弯引号的标签。
+    """检查模板：列出变量，指出数据缺少的变量，找出被 Word 拆分或自动改成弯引号的标签。
 
     不写任何文件。没有问题时退出码为 0，发现问题为 1。
 

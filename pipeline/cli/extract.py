@@ -9,16 +9,16 @@ from pathlib import Path
 
 import click
 
-from ..extract import extract_files
-from ..report.extraction import FORMATS, write_report
 from ..errors import UsageProblem
+from ..extract import extract_files
 from ..files import collect_pdfs
 from ..forms import load_form
+from ..report.extraction import FORMATS, write_report
 from .common import progress_bar, reports_errors
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="FILE_OR_DIR...")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(), metavar="文件或目录...")
 @click.option("--form", "form_name", default="申报书", show_default=True,
               help="表单定义名（pipeline/forms/ 下的 YAML），或表单定义文件路径。")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="json", show_default=True,

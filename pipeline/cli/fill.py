@@ -11,13 +11,13 @@ from .. import fill as filling
 from ..program import load_program
 from ..records import Record, load_records
 from ..render import find_template
-from .common import progress_bar, program_option, reports_errors
+from .common import program_option, progress_bar, reports_errors
 
 _STATUS = {"written": "新生成", "updated": "已更新", "unchanged": "未变（跳过）", "failed": "失败"}
 
 
 @click.command()
-@click.argument("template")
+@click.argument("template", metavar="模板")
 @click.option("--data", "data_path", type=click.Path(dir_okay=False),
               help="数据文件：YAML、JSON、CSV 或 Excel（.xlsx，中文表头），每条记录生成一份文书。")
 @program_option
@@ -30,7 +30,7 @@ _STATUS = {"written": "新生成", "updated": "已更新", "unchanged": "未变�
               help="文件名模式，用{字段}引用记录中的值，如「{申报单位}-任务书」。")
 @reports_errors
 def fill(template, data_path, program_path, out_dir, pdf, today, name_pattern):
-    """用数据填写模板 TEMPLATE（模板名如「任务书」，或 .docx 文件路径）。
+    """用数据填写模板（模板名如「任务书」，或 .docx 文件路径）。
 
     没有 --data 时，只用计划文件生成一份（如通知），或生成空白表（如申报书）。
     全部成功退出码为 0；部分记录失败为 1（逐条列出原因，其余照常生成）；用法错误为 2。

@@ -9,13 +9,14 @@ from pathlib import Path
 import click
 
 from .. import packet as packets
+from ..batch import DEFAULT_WORKSPACE
 from ..forms import load_form
 from ..program import load_program
-from .common import progress_bar, program_option, reports_errors
+from .common import program_option, progress_bar, reports_errors
 
 
 @click.command()
-@click.argument("submissions", nargs=-1, required=True, type=click.Path())
+@click.argument("submissions", nargs=-1, required=True, type=click.Path(), metavar="材料...")
 @click.option("--experts", "experts_path", required=True, type=click.Path(dir_okay=False),
               help="专家名单（.xlsx 等），列：姓名、单位、组别，可选「回避单位」（多个用、或；分隔）。")
 @program_option
@@ -30,12 +31,14 @@ from .common import progress_bar, program_option, reports_errors
               help="表单定义（默认：验证报告中记录的表单；给出 PDF 时为申报书）。")
 @click.option("--date", "today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="封面上的发放日期（如 2026-07-10），默认为当天。")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=str(DEFAULT_WORKSPACE), show_default=True,
+              help="工作区数据库：给出 PDF 时，按其中的人工确认（kexie confirm）读取字段。")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
               help="读取 PDF 字段、生成匿名副本的并行进程数（默认按 CPU 核数）。")
 @reports_errors
 def packet(submissions, experts_path, program_path, out_dir, blind, include_incomplete, form_name,
-           today, jobs):
-    """为每位评审专家生成评审包：SUBMISSIONS 为验证报告（.json，只取 complete 的材料），
+           today, db_path, jobs):
+    """为每位评审专家生成评审包：「材料」为验证报告（.json，只取 complete 的材料），
     或申报书 PDF 文件与目录（逐份读取字段，全部纳入）。
 
     每份材料分到一个评审组（材料写明组别的按组别，否则按页数均衡分配），由该组专家评审；
@@ -52,7 +55,8 @@ def packet(submissions, experts_path, program_path, out_dir, blind, include_inco
     workers = jobs or (os.cpu_count() or 1)
     experts = packets.load_experts(experts_path)
     form = load_form(form_name or _reported_form(submissions) or "申报书")
-    items = packets.load_submissions(submissions, form, include_incomplete=include_incomplete, workers=workers)
+    items = packets.load_submissions(submissions, form, include_incomplete=include_incomplete, workers=workers,
+                                     workspace=db_path)
     with progress_bar(len(items), "准备申报材料") as bar:
         packets.prepare(items, blind=blind, workers=workers, progress=bar.update)
     plan = packets.assign(items, experts)

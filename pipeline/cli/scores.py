@@ -30,7 +30,7 @@ def _expand(paths, out: Path) -> list[Path]:
 
 
 @click.command()
-@click.argument("sheets", nargs=-1, required=True, type=click.Path())
+@click.argument("sheets", nargs=-1, required=True, type=click.Path(), metavar="评分表...")
 @program_option
 @click.option("--roster", "roster_path", type=click.Path(dir_okay=False), default=None,
               help="申报名单（如 samples/roster.xlsx，按「申报单位」对应）：负责人、手机、项目目标、考核指标等列"
@@ -39,7 +39,7 @@ def _expand(paths, out: Path) -> list[Path]:
               help="结果文件（.xlsx）：「结果」「名单」（仅资助项目）「明细」三张表。")
 @reports_errors
 def scores(sheets, program_path, roster_path, out_path):
-    """汇总专家评分表 SHEETS（.xlsx 文件，或存放评分表的目录）：加权总分、平均分、排名、等级、分歧和资助金额。
+    """汇总专家评分表（.xlsx 文件，或存放评分表的目录）：加权总分、平均分、排名、等级、分歧和资助金额。
 
     规则取自计划文件的「评审标准」「评审规则」「经费」。缺分或超出范围的分数逐条列出（专家、项目、评审标准），
     只有该专家对该项目的总分不计入，其余照常汇总。结果文件的「名单」表只含资助项目，

@@ -15,11 +15,11 @@ from ..forms import load_form
 from ..program import load_program
 from ..report.validation import SUFFIXES, terminal_summary, write_reports
 from ..validate import validate_files
-from .common import progress_bar, program_option, reports_errors
+from .common import program_option, progress_bar, reports_errors
 
 
 @click.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path())
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(), metavar="输入...")
 @click.option("--form", "form_name", default="申报书", show_default=True, help="表单名称或表单定义文件。")
 @program_option
 @click.option("--report", "reports", multiple=True, type=click.Path(dir_okay=False),
@@ -31,7 +31,7 @@ from .common import progress_bar, program_option, reports_errors
               help="工作区数据库：记住已读过的文件和人工确认，重跑只处理新的或改过的文件。")
 @reports_errors
 def validate(inputs, form_name, program_path, reports, fmt, jobs, db_path):
-    """形式审查：检查交回的表（PDF）是否填写完整、签章齐全、格式正确（INPUTS 为文件或目录）。
+    """形式审查：检查交回的表（PDF）是否填写完整、签章齐全、格式正确（输入为文件或目录）。
 
     规则见表单定义（所有空表均需填写，如无内容请填“/”；意见栏须签章、盖章、写日期；手机、邮编、
     电话、日期格式；省级试点不填试点单位意见）和计划文件（试点期间、周期、截止日期）。读表时无法

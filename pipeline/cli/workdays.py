@@ -20,16 +20,16 @@ def _day(day: _dt.date) -> str:
 
 
 @click.command()
-@click.argument("start", type=click.DateTime(formats=["%Y-%m-%d"]))
-@click.argument("days", type=int)
+@click.argument("start", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="起始日")
+@click.argument("days", type=int, metavar="天数")
 @click.option("--program", "program_path", type=click.Path(dir_okay=False),
               help="年度计划文件：其「节假日」补充 chinesecalendar 尚未收录的年份。")
 @click.option("-v", "--verbose", is_flag=True, help="逐日列出计入的工作日。")
 @reports_errors
 def workdays(start, days, program_path, verbose):
-    """从 START（如 2026-09-28，当天计入）起数 DAYS 个工作日，打印最后一天。
+    """从起始日（如 2026-09-28，当天计入）起数「天数」个工作日，打印最后一天。
 
-    按国务院办公厅的放假和调休安排计算；START 不是工作日时从其后第一个工作日起算。
+    按国务院办公厅的放假和调休安排计算；起始日不是工作日时从其后第一个工作日起算。
     年份的安排未知时报错（退出码 1），可在计划文件的「节假日」中补写。
 
     \b

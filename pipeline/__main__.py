@@ -1,0 +1,6 @@
+"""``python -m pipeline`` runs the ``kexie`` command."""
+
+from .cli import main
+
+if __name__ == "__main__":
+    main(prog_name="kexie")
