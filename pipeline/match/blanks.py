@@ -33,11 +33,19 @@ def settle_slashes(uncertain, document: Document, images) -> dict:
         verdicts = []
         for page, box in found.areas:
             if page in rendered:
-                printed = [w for w in document.layouts[page].words if fold(w.text) != fold(value) or not value]
+                printed = [w for w in document.layouts[page].words if not _is_answer(w.text, value)]
                 verdicts.append(_slash_in(rendered[page], box, printed, value))
         if verdicts:
             result[spec.key] = (_settle(verdicts, value), not value and None in verdicts and True not in verdicts)
     return result
+
+
+def _is_answer(text: str, value: str) -> bool:
+    """Whether an OCR word is the answer OCR read (「1.」 for a 「/」 with a speck), not print."""
+    if not value:
+        return False
+    word = fold(text).strip(".·")
+    return word == fold(value).strip(".·") or word in SLASH_READINGS
 
 
 def _slash_in(rendered, box: Box, printed, value: str):

@@ -17,6 +17,7 @@ from ..forms import FieldSpec
 from ..read.ink import ink_in, red_in
 from ..read.page import Box, Mark, PageLayout, Word
 from ..read.seals import find_seals
+from ..text import is_han
 from .matcher import Found, Matcher
 from .ocrtext import printed_width
 from .regions import SLACK, Line, Region, ocr_em
@@ -144,9 +145,29 @@ def signature_verdict(found: Found, spec: FieldSpec, layouts: dict[int, PageLayo
     if ink > SIGNATURE_INK or red > SIGNATURE_RED:
         sure = max(ink / SIGNATURE_INK, red / SIGNATURE_RED)
         return verdict(True, page, area.as_list(), min(1.0, 0.5 + 0.25 * sure))
+    if layout.source != "text":
+        # a name OCR read as a word in the signer's area (an e-signature in a brush font, a name
+        # signed neatly): its ink was left out with the words, yet it may be the signature
+        named = [w for w in layout.words if _written_in(w, area, measured)]
+        if named:
+            return verdict(None, page, area.as_list(), 0.0,
+                           f"签章处识别出文字「{''.join(w.text for w in named)}」，无法判断是签名还是打印的姓名")
     if covered > SEAL_COVERED:
         return verdict(None, page, area.as_list(), 0.0, _COVERED_REASON[bool(layout.colour)])
     return verdict(False, page, area.as_list(), reason="签章处未见签名或名章")
+
+
+def _written_in(word: Word, area: Box, measured: list[Word]) -> bool:
+    """A word of the signer's own in the signer's area: wholly inside it (a line of the opinion
+    above reaches in from the left), not the labels measured, not the date, two or more
+    Chinese characters (a stroke OCR read as 「4」 or 「@」 is no name)."""
+    if any(word is own for own in measured):
+        return False
+    inside = word.x0 >= area.x0 - 2 and word.x1 <= area.x1 + 2 and word.top >= area.top - 2 \
+        and word.bottom <= area.bottom + 2
+    text = word.text.strip()
+    return inside and sum(is_han(c) for c in text) >= 2 and not any(c.isdigit() for c in text) \
+        and not any(mark in text for mark in ("签章", "公章", "年", "月", "日"))
 
 
 def _open_share(area: Box, discs) -> float:

@@ -261,7 +261,11 @@ def lines_of(words: list[Word]) -> list[Line]:
             top = min(w.top for w in line)
             bottom = max(w.bottom for w in line)
             overlap = min(bottom, word.bottom) - max(top, word.top)
-            if overlap >= 0.5 * min(word.height, bottom - top):
+            # and each one's middle within the other: a scribble OCR read as 「@」 grazing a line
+            # of print from below is not on that line
+            middle = (word.top + word.bottom) / 2
+            centred = top <= middle <= bottom and word.top <= (top + bottom) / 2 <= word.bottom
+            if overlap >= 0.5 * min(word.height, bottom - top) and centred:
                 line.append(word)
                 break
         else:

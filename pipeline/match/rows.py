@@ -97,6 +97,8 @@ def _read_rows(matcher: Matcher, header, spec: FieldSpec) -> list[dict]:
             if _match_header(row, spec):  # the header repeated on the new page
                 bottom = min(c.box.bottom for c in row)
                 continue
+            if not _same_columns(row, header):
+                break  # another table starts the page (an attachment's): this one has ended
             if result and bottom >= matcher.doc.body_bottom - _CUT_ROW_GAP:
                 cut = result[-1]
         values, unsure = {}, []
@@ -116,6 +118,19 @@ def _read_rows(matcher: Matcher, header, spec: FieldSpec) -> list[dict]:
             result.append({name: values.get(name, "") for name in names})
             matcher.unsure_cells.extend((result[-1], name, cell) for name, cell in unsure)
     return result
+
+
+#: a cell's left rule this close (points) to a header cell's is that column's: a scan's rules
+#: wander a little from page to page
+_COLUMN_SLACK = 3 * SLACK
+
+
+def _same_columns(row: list[Region], header) -> bool:
+    """Whether the cells at the top of a new page stand in the table's columns: their left rules
+    where the header's are (a row may lose a rule to a merged cell, not gain new ones)."""
+    lefts = [cell.box.x0 for _, cell in header]
+    inside = [c for c in row if any(abs(c.box.x0 - x) <= _COLUMN_SLACK for x in lefts)]
+    return len(row) <= len(lefts) + 1 and len(inside) >= 0.75 * len(row)
 
 
 def continues(previous: dict, values: dict, key: str) -> bool:

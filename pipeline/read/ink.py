@@ -128,7 +128,14 @@ def dark(clean: np.ndarray) -> np.ndarray:
 
 
 
-def ink_mask(image: np.ndarray, dpi: float) -> np.ndarray:
+#: ink is darker than this share of the paper's brightness ...
+INK_DARK = 0.62
+#: ... or, looked for where nothing that dark is, than this: a pencil's or a faded pen's
+#: 「/」 photographed (grey, thin, blurred) keeps more than 0.62 of the paper's light
+FAINT_INK = 0.8
+
+
+def ink_mask(image: np.ndarray, dpi: float, share: float = INK_DARK) -> np.ndarray:
     """Dark or blue, non-red ink as a 0/255 mask, ruling lines removed.
 
     Black print and black or blue ballpoint count; red (seals, red print) does not. The
@@ -136,7 +143,7 @@ def ink_mask(image: np.ndarray, dpi: float) -> np.ndarray:
     """
     gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
     paper = float(np.percentile(gray, 90)) if gray.size else 255.0
-    dark = gray < paper * 0.62
+    dark = gray < paper * share
     r = image[..., 0].astype(np.int16)
     g = image[..., 1].astype(np.int16)
     b = image[..., 2].astype(np.int16)
@@ -176,7 +183,7 @@ def _box_pixels(box: Box, dpi: float, shape) -> tuple[int, int, int, int]:
 
 
 def _ink_around(image: np.ndarray, dpi: float, box: Box, ignore: Iterable[Box], discs: Iterable = (),
-                seals: Iterable = ()):
+                seals: Iterable = (), share: float = INK_DARK):
     """Ink mask of ``box`` (computed with a margin so rules crossing the box stay long), the
     ``ignore`` boxes and ``discs`` ((x, y, radius) in points) left out, and inside ``seals``
     (discs of seals on a page in colour) the coloured ink left out: a purple or dark red seal is
@@ -187,7 +194,7 @@ def _ink_around(image: np.ndarray, dpi: float, box: Box, ignore: Iterable[Box], 
     x0, y0, x1, y1 = _box_pixels(box, dpi, image.shape)
     if x1 <= x0 or y1 <= y0:
         return None, 0
-    ink = ink_mask(image[oy0:oy1, ox0:ox1], dpi)[y0 - oy0:y1 - oy0, x0 - ox0:x1 - ox0].copy()
+    ink = ink_mask(image[oy0:oy1, ox0:ox1], dpi, share)[y0 - oy0:y1 - oy0, x0 - ox0:x1 - ox0].copy()
     seals = list(seals)
     if seals:
         inside = np.ones(ink.shape, dtype=bool)
@@ -248,14 +255,18 @@ def written_slash(image: np.ndarray, dpi: float, box: Box, ignore: Iterable[Box]
 
     Specks of dirt (under ``SPECK_PT``) do not count. A 「/」 is one thin stroke, taller than
     wide, leaning right: its pixels lie along a line whose x falls as y grows; a 「1」 or 「l」
-    stands upright, and a character is not one thin line.
+    stands upright, and a character is not one thin line. Where no ink is as dark as print,
+    fainter ink is looked for (a pencil's 「/」 photographed) before the box is called empty.
     """
-    ink, _ = _ink_around(image, dpi, box, ignore)
-    if ink is None:
-        return False
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    speck = SPECK_PT * dpi / 72.0
-    marks = [i for i in range(1, count) if max(stats[i, 2], stats[i, 3]) >= speck]
+    for share in (INK_DARK, FAINT_INK):
+        ink, _ = _ink_around(image, dpi, box, ignore, share=share)
+        if ink is None:
+            return False
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        speck = SPECK_PT * dpi / 72.0
+        marks = [i for i in range(1, count) if max(stats[i, 2], stats[i, 3]) >= speck]
+        if marks:
+            break
     if not marks:
         return False
     if len(marks) > 1:

@@ -41,6 +41,17 @@ def page_turn(gray: np.ndarray, dpi: float) -> int:
     boxes = [b for b in boxes if max(b[2] - b[0], b[3] - b[1]) >= LINE_ASPECT * min(b[2] - b[0], b[3] - b[1])]
     if not boxes:
         return 0
+    if len(boxes) < 2 * MIN_LINES:
+        # A page with few lines (a form's last page: an opinion, a date; a row run over onto a
+        # page of its own) gives the detector's shapes too little to go by, and a label stacked
+        # a character a line reads as well turned as upright. The sheet's own shape tells: a
+        # form's page is portrait, so an image wider than tall was turned sideways. The
+        # recogniser tells which way round.
+        landscape = gray.shape[1] > gray.shape[0]
+        longest = sorted(boxes, key=lambda b: max(b[2] - b[0], b[3] - b[1]), reverse=True)[:_LINES]
+        crops = [c for c in (_crop(gray, box, dpi) for box in longest) if c.size]
+        first, second = (90, 270) if landscape else (0, 180)
+        return first if _confidence(crops, first) >= _confidence(crops, second) else second
     across = sum(x1 - x0 for x0, y0, x1, y1 in boxes if x1 - x0 >= y1 - y0)
     down = sum(y1 - y0 for x0, y0, x1, y1 in boxes if y1 - y0 > x1 - x0)
     tall = sum(1 for x0, y0, x1, y1 in boxes if y1 - y0 > x1 - x0)
