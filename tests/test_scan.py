@@ -481,3 +481,28 @@ def test_a_rule_stub_read_as_one_is_no_word(monkeypatch):
         Word(141, 297, 141.4, 298, "1"), Word(87, 294, 134, 309, "姓名"), Word(200, 296, 204, 308, "/")])
     page = read_scan(_blank_page(150, 300, 400), 150, 1).layout
     assert [w.text for w in page.words] == ["姓名", "/"]
+
+
+@pytest.mark.parametrize("dpi", [150, 200, 300])
+def test_a_faint_slash_is_a_slash_not_a_blank(dpi):
+    """A pencil's 「/」 photographed keeps more of the paper's light than print: still a slash."""
+    cell = Box(20, 20, 120, 50)
+    k = dpi / 72
+    pil = Image.fromarray(_blank_page(dpi))
+    ImageDraw.Draw(pil).line([(74 * k, 43 * k), (80 * k, 28 * k)], fill=(170, 170, 170), width=max(2, int(0.8 * k)))
+    assert written_slash(np.asarray(pil), dpi, cell) is True
+    assert written_slash(_specks(_blank_page(dpi), dpi, cell), dpi, cell) is False
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("turn", [0, 90, 180, 270])
+def test_a_page_with_two_lines_is_turned_upright(turn, dpi=200):
+    """A form's last page holding only an opinion and a date: too few lines for their shapes to
+    tell, the sheet's shape and the recogniser do."""
+    from pipeline.read.orient import page_turn
+
+    page = draw_text(_blank_page(dpi, 595, 842), dpi, 80, 120, "同意推荐，申报书所填内容真实准确。", 12, colour=(20, 20, 20))
+    page = draw_text(page, dpi, 330, 160, "2026年5月25日", 12, colour=(20, 20, 20))
+    turned = np.ascontiguousarray(np.rot90(page, turn // 90))  # counter-clockwise by ``turn``
+    gray = turned[..., 0]
+    assert page_turn(gray, dpi) == turn  # clockwise, undoing the counter-clockwise turn
