@@ -39,13 +39,36 @@ def plumber_page_needs_ocr(page) -> bool:
     return needs_ocr(text, images / area)
 
 
-def is_sandwich(page) -> bool:
+def is_sandwich(page, image_share: float | None = None) -> bool:
     """Whether a pdfplumber page with a text layer is a sandwich: a picture of paper covering the
     page, no ruling lines drawn, and text over it (a scanner's or OCRmyPDF's own OCR, usually
-    invisible). Its words come from the text layer; its cells and marks must come from the picture."""
+    invisible). Its words come from the text layer; its cells and marks must come from the picture.
+
+    ``image_share``: the share of the page its pictures cover, where pdfium measured it: a typed
+    page with no picture so large is no sandwich, and pdfplumber need not parse its drawing (which
+    took three quarters of a text page's reading)."""
+    if image_share is not None and image_share < SANDWICH_SHARE:
+        return False
     area = float(page.width * page.height) or 1.0
     images = sum(max(0.0, (i["x1"] - i["x0"]) * (i["bottom"] - i["top"])) for i in page.images)
-    return images >= 0.8 * area and len(page.edges) <= 4
+    return images >= SANDWICH_SHARE * area and len(page.edges) <= 4
+
+
+#: a sandwich's picture covers at least this share of its page
+SANDWICH_SHARE = 0.8
+
+
+def pdfium_image_share(page) -> float:
+    """Share of a pypdfium2 page covered by its pictures (their bounding boxes, summed)."""
+    import pypdfium2.raw as pdfium_c
+
+    width, height = page.get_size()
+    area = float(width * height) or 1.0
+    covered = 0.0
+    for image in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=4):
+        x0, y0, x1, y1 = image.get_bounds()
+        covered += max(0.0, x1 - x0) * max(0.0, y1 - y0)
+    return covered / area
 
 
 #: colour spaces (PDF names) of pictures without colour

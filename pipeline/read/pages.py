@@ -16,7 +16,7 @@ import pypdfium2 as pdfium
 from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import UnreadableDocument
-from .classify import images_in_colour, is_sandwich
+from .classify import images_in_colour, is_sandwich, pdfium_image_share
 from .images import ScanImages
 from .page import PageLayout
 from .pdf import document_error, open_pdf, pdfium_document, render_pages
@@ -53,7 +53,7 @@ def read_pages(path, *, scan_dpi: int = SCAN_DPI,
                 layout = _read_text_page(document, page, number)
                 if layout is None:
                     scanned[number] = None
-                elif is_sandwich(page):
+                elif is_sandwich(page, _image_share(document, number)):
                     scanned[number] = layout.words
                 else:
                     layouts[number] = layout
@@ -77,6 +77,20 @@ def read_pages(path, *, scan_dpi: int = SCAN_DPI,
         if keep_dpi:
             images.keep(number, page.how, keep_dpi)
     return [layouts[n] for n in range(1, total + 1)], images
+
+
+def _image_share(document, number: int) -> float | None:
+    """The share of page ``number`` its pictures cover, measured by pdfium (None: not there)."""
+    if document is None:
+        return None
+    try:
+        page = document[number - 1]
+    except pdfium.PdfiumError:
+        return None
+    try:
+        return pdfium_image_share(page)
+    finally:
+        page.close()
 
 
 def _read_text_page(document, page, number: int) -> PageLayout | None:
