@@ -20,6 +20,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 import pipeline.read.scan
+from pipeline.match.regions import Document
 from pipeline.read import Box, Word, render_pages
 from pipeline.read.deskew import estimate_skew
 from pipeline.read.ink import ink_boxes, ink_in, written_slash
@@ -506,3 +507,29 @@ def test_a_page_with_two_lines_is_turned_upright(turn, dpi=200):
     turned = np.ascontiguousarray(np.rot90(page, turn // 90))  # counter-clockwise by ``turn``
     gray = turned[..., 0]
     assert page_turn(gray, dpi) == turn  # clockwise, undoing the counter-clockwise turn
+
+
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_cells_that_share_a_rule_meet_on_it_under_a_bold_frame(dpi):
+    """A form with a bold frame (2.2 pt) and thin inner rules (0.5 pt): each cell's edge is on the
+    centre of its own rule, so the label cell and the answer beside it touch — an edge placed by
+    the frame's thickness made them overlap by 3 pt, and the answer was never found right of its
+    label (申报单位推荐理由 beside a stacked label column on a scan)."""
+    k = dpi / 72
+    pil = Image.fromarray(_blank_page(dpi, 400, 400))
+    draw = ImageDraw.Draw(pil)
+    bold, thin = max(2, int(2.2 * k)), max(1, int(0.5 * k))
+    # the frame's top and bottom rules printed a little slanted (a sheet fed askew in the printer)
+    for x0, y0, x1, y1 in ((20, 20, 380, 22.5), (20, 380, 380, 382.5), (20, 20, 20, 382.5), (380, 22.5, 380, 382.5)):
+        draw.line([(x0 * k, y0 * k), (x1 * k, y1 * k)], fill=(20, 20, 20), width=bold)
+    for x0, y0, x1, y1 in ((70, 20, 70, 380), (20, 200, 380, 200)):
+        draw.line([(x0 * k, y0 * k), (x1 * k, y1 * k)], fill=(20, 20, 20), width=thin)
+    page = read_scan(np.asarray(pil), dpi, 1).layout
+    assert len(page.cells) == 4, page.cells
+    cells = sorted(page.cells, key=lambda c: (c.top > 100, c.x0))
+    for left, right in ((cells[0], cells[1]), (cells[2], cells[3])):
+        assert abs(right.x0 - left.x1) <= 1.0 and abs(left.x1 - 70) <= 1.0, (left, right)
+    assert abs(cells[2].top - cells[0].bottom) <= 1.0 and abs(cells[0].bottom - 200) <= 1.5
+    document = Document([page])
+    label = next(r for r in document.regions if r.is_cell and r.box.x1 < 100 and r.box.top < 100)
+    assert document.right_of(label) is not None

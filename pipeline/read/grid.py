@@ -112,10 +112,11 @@ def find_cells(horizontal: np.ndarray, vertical: np.ndarray, k: float, dpi: floa
     if cv2.countNonZero(grid) == 0:
         return []
     # The enclosed white region stops at the rule's edge; the cell (like pdfplumber's) at the
-    # rule's centre line, half a (widened) rule further out.
-    rows = horizontal.any(axis=1)
-    runs = _count_runs(rows)
-    half = max(0.5, int(rows.sum()) / max(1, runs) / 2.0)
+    # rule's centre line, half that rule further out. Rules differ (a bold frame, thin inner
+    # rules, a scan's blur), so each edge is measured across its own rule; two cells that share
+    # a rule then meet on it, as the right_of and below lookups expect.
+    fallback = max(0.5, _thickness(horizontal, axis=0) / 2.0)
+    limit = max(2, int(round(6 * dpi * k / 72.0)))
     h, w = grid.shape
     min_side = 6.0 * dpi * k / 72.0  # cells smaller than 6 pt are rule crossings, not cells
     count, _, stats, _ = cv2.connectedComponentsWithStats(cv2.bitwise_not(grid), connectivity=4)
@@ -126,7 +127,8 @@ def find_cells(horizontal: np.ndarray, vertical: np.ndarray, k: float, dpi: floa
             continue  # the page around the table
         if bw < min_side or bh < min_side or bw * bh > 0.8 * w * h or area < 0.6 * bw * bh:
             continue
-        cells.append(Box((x - half) / k, (y - half) / k, (x + bw - 1 + half) / k, (y + bh - 1 + half) / k))
+        left, top, right, bottom = _edge_halves(grid, x, y, bw, bh, limit, fallback)
+        cells.append(Box((x - left) / k, (y - top) / k, (x + bw - 1 + right) / k, (y + bh - 1 + bottom) / k))
     cells.sort(key=lambda c: (round(c.top), c.x0))
     return cells
 
@@ -148,9 +150,37 @@ def _segments(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
     return [(int(x), int(y), int(x + w), int(y + h - 1)) for x, y, w, h, _ in stats[1:]]
 
 
-def _count_runs(flags: np.ndarray) -> int:
-    flags = flags.astype(np.int8)
-    return int(np.count_nonzero(np.diff(np.concatenate([[0], flags])) == 1))
+def _edge_halves(grid: np.ndarray, x: int, y: int, bw: int, bh: int, limit: int,
+                 fallback: float) -> tuple[float, float, float, float]:
+    """Half the thickness of the rule beyond each edge (left, top, right, bottom) of the white
+    region at (x, y, bw, bh): the run of rule ink measured outward at a few points along the
+    edge, the median of those found; ``fallback`` where none is."""
+    h, w = grid.shape
+
+    def run(pixels: np.ndarray) -> int:
+        ink = pixels > 0
+        return int(np.argmin(ink)) if not ink.all() else len(ink)
+
+    def half(samples: list[int]) -> float:
+        found = [s for s in samples if s > 0]
+        return float(np.median(found)) / 2.0 if found else fallback
+
+    rows = [y + int(bh * f) for f in (0.25, 0.5, 0.75)]
+    cols = [x + int(bw * f) for f in (0.25, 0.5, 0.75)]
+    left = half([run(grid[r, max(0, x - limit):x][::-1]) for r in rows])
+    right = half([run(grid[r, x + bw:min(w, x + bw + limit)]) for r in rows])
+    top = half([run(grid[max(0, y - limit):y, c][::-1]) for c in cols])
+    bottom = half([run(grid[y + bh:min(h, y + bh + limit), c]) for c in cols])
+    return left, top, right, bottom
+
+
+def _thickness(mask: np.ndarray, axis: int) -> float:
+    """Mean thickness in pixels of a mask's strokes measured along ``axis`` (0: down each
+    column, for horizontal rules; 1: along each row, for vertical ones): ink over runs."""
+    ink = mask > 0
+    pad = np.zeros((1, ink.shape[1]) if axis == 0 else (ink.shape[0], 1), bool)
+    starts = np.count_nonzero(np.diff(np.concatenate([pad, ink], axis=axis).astype(np.int8), axis=axis) == 1)
+    return float(np.count_nonzero(ink)) / starts if starts else 1.0
 
 
 def vertical_rules(vertical: np.ndarray, k: float) -> list[tuple[float, float, float]]:
