@@ -30,25 +30,28 @@ IN_FORM = {"申报单位": HYPERLINK, "试点单位": DDE, "申报单位负责�
            "申报单位负责人.通讯地址": "-1+2", "试点单位负责人.通讯地址": "+1"}
 
 
-def string_cells(path: Path) -> list[tuple[str, str, object, str]]:
-    """(sheet, coordinate, value, data_type) of every cell holding something that starts like a formula,
-    as Excel will see it (openpyxl reads a formula back with data_type 'f')."""
+def string_cells(path: Path) -> list[tuple[str, str, object, str, bool]]:
+    """(sheet, coordinate, value, data_type, quote prefix) of every cell holding something that starts
+    like a formula, as Excel will see it (openpyxl reads a formula back with data_type 'f')."""
     book = openpyxl.load_workbook(path)
     found = []
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
                 if isinstance(cell.value, str) and (cell.data_type == "f" or cell.value.startswith(FORMULA_START)):
-                    found.append((sheet.title, cell.coordinate, cell.value, cell.data_type))
+                    found.append((sheet.title, cell.coordinate, cell.value, cell.data_type, bool(cell.quotePrefix)))
     return found
 
 
 def assert_text_only(path: Path, must_hold: list[str], allowed_formula=lambda value: False) -> None:
-    """Every formula-like cell of ``path`` is a string cell (kexie's own formulas aside), and each
-    of ``must_hold`` reached the workbook (so the check is about something)."""
+    """Every formula-like cell of ``path`` is a string cell with Excel's quote prefix (so that editing
+    it keeps it text; kexie's own formulas aside), and each of ``must_hold`` reached the workbook (so
+    the check is about something)."""
     cells = string_cells(path)
     live = [c for c in cells if c[3] == "f" and not allowed_formula(c[2])]
     assert not live, f"{path.name}: live formulas {live}"
+    unquoted = [c for c in cells if c[3] == "s" and not c[4]]
+    assert not unquoted, f"{path.name}: formula-like text without the quote prefix {unquoted}"
     values = [c[2] for c in cells if c[3] == "s"]
     for text in must_hold:
         assert any(text in v for v in values), f"{path.name}: 「{text!r}」 not written as text; found {values}"
