@@ -13,6 +13,7 @@ starts with ``= + - @``, tab or CR.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from typing import Callable, Iterable, Mapping, Sequence
 
@@ -41,6 +42,7 @@ def new_book() -> Workbook:
     return book
 
 
+@functools.lru_cache(maxsize=None)  # one fill per colour: a report colours a cell in every row
 def fill(color: str) -> PatternFill:
     return PatternFill("solid", fgColor=color)
 
