@@ -208,3 +208,24 @@ def test_an_unchanged_rerun_draws_no_page_again(run, tmp_path, hostile_return, m
     assert result.exit_code == 1, result.output
     assert drawn == []
     assert (tmp_path / "again.html").read_text(encoding="utf-8") == first
+
+
+def test_a_changed_file_gets_its_pictures_drawn_again(run, tmp_path, hostile_return, monkeypatch):
+    import pikepdf
+
+    import pipeline.report.pictures as pictures
+
+    shutil.copy(hostile_return, tmp_path / "a.pdf")
+    result = run("validate", "a.pdf", "--program", PROGRAM, "--db", "ws.sqlite", "--report", "first.html")
+    assert result.exit_code == 1, result.output
+    with pikepdf.open(hostile_return) as pdf:  # the same pages, other bytes: another SHA-256
+        pdf.docinfo["/Title"] = "改过的申报书"
+        pdf.save(tmp_path / "a.pdf")
+    drawn = []
+    render = pictures.render_pages
+    monkeypatch.setattr(pictures, "render_pages", lambda path, dpi, numbers=None: drawn.append(path) or
+                        render(path, dpi, numbers))
+    result = run("validate", "a.pdf", "--program", PROGRAM, "--db", "ws.sqlite", "--report", "again.html")
+    assert result.exit_code == 1, result.output
+    assert drawn, "a changed file must not be shown with the pictures of its old bytes"
+    assert "data:image/png;base64," in (tmp_path / "again.html").read_text(encoding="utf-8")
