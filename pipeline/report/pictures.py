@@ -49,7 +49,6 @@ class Pictures:
 
     def __init__(self, workspace=None):
         self.db = open_store(Path(workspace), _SCHEMA) if workspace else None
-        self.drawn = 0  # pictures drawn in this run (the rest were kept ones)
 
     def close(self) -> None:
         if self.db is not None:
@@ -70,7 +69,6 @@ class Pictures:
         if not missing:
             return found
         drawn = _draw(path, {key: wanted[key] for key in missing})
-        self.drawn += sum(png is not None for png in drawn.values())
         if sha256 and self.db is not None:
             with self.db:  # one transaction per file
                 self.db.execute("BEGIN")
