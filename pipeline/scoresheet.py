@@ -27,6 +27,7 @@ from pathlib import Path
 from .errors import DataFileError, NotThisForm
 from .files import write_atomic
 from .records import read_sheet
+from .xlsx import put
 
 SHEET_NAME = "评分表"
 EXPERT_LABEL, GROUP_LABEL = "评审专家", "评审组别"
@@ -65,7 +66,7 @@ def write_score_sheet(path, expert: str, group: str, submissions: list[dict], cr
     wrap = Alignment(wrap_text=True, vertical="center")
     shaded = PatternFill("solid", fgColor="FFF2CC")
 
-    sheet["A1"] = title
+    put(sheet["A1"], title)  # every text through the one writer: never a formula (issue 15)
     sheet["A1"].font = Font(bold=True, size=14)
     sheet["A1"].alignment = Alignment(horizontal="center")
     sheet.merge_cells(f"A1:{last_letter}1")
@@ -73,7 +74,7 @@ def write_score_sheet(path, expert: str, group: str, submissions: list[dict], cr
                                                   (GROUP_CELLS, GROUP_LABEL, group)):
         sheet[label_cell] = label
         sheet[label_cell].font = bold
-        sheet[value_cell] = value
+        put(sheet[value_cell], value)
     sheet["A3"] = ("请在黄色单元格中为每个项目逐项打分（0至该项满分，可含小数），总分按权重自动计算；"
                    "请勿改动表头、编号和单元格位置。")
     sheet.merge_cells(f"A3:{last_letter}3")
@@ -81,7 +82,7 @@ def write_score_sheet(path, expert: str, group: str, submissions: list[dict], cr
     maxima = [_maximum(c) for c in criteria]
     headers = list(columns) + [str(c["名称"]) for c in criteria] + [TOTAL_COLUMN]
     for col, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=HEADER_ROW, column=col, value=header)
+        cell = put(sheet.cell(row=HEADER_ROW, column=col), header)
         cell.font, cell.border, cell.alignment = bold, box, Alignment(horizontal="center", wrap_text=True)
         sheet.column_dimensions[get_column_letter(col)].width = _WIDTHS.get(header, 10)
     sheet.cell(row=MAX_ROW, column=1, value="满分").font = bold
@@ -94,7 +95,7 @@ def write_score_sheet(path, expert: str, group: str, submissions: list[dict], cr
     for offset, submission in enumerate(submissions):
         row = FIRST_ROW + offset
         for col, key in enumerate(columns, start=1):
-            cell = sheet.cell(row=row, column=col, value=submission.get(key, ""))
+            cell = put(sheet.cell(row=row, column=col), submission.get(key, ""))
             cell.border, cell.alignment = box, wrap
         terms = []
         for i, criterion in enumerate(criteria):

@@ -1,19 +1,24 @@
-"""The one Excel writer: workbooks of plain tables, with kexie's header style, made as bytes.
+"""The one spreadsheet writer: Excel workbooks of plain tables, and CSV, made as bytes.
 
 Every .xlsx kexie writes — 形式审查 reports, extraction tables, the review assignment, results,
-score sheets — is built here or with these styles: a bold white-on-blue header row, frozen,
-with an autofilter, column widths by column name, and text that can never turn into a formula.
-openpyxl stores any string that starts with 「=」 as a formula (FIELD-NOTES); text from a
-returned form goes in as text, always.
+score sheets — is built here or with ``put``: a bold white-on-blue header row, frozen, with an
+autofilter, column widths by column name, and text that can never turn into a formula. openpyxl
+stores any string that starts with 「=」 as a formula (FIELD-NOTES), so an applicant's
+「=HYPERLINK(…)」 would run in the office's Excel; here every string is a string cell, and one that
+starts like a formula also carries Excel's quote prefix, so editing the cell keeps it text. Every
+CSV kexie writes is ``csv_text``: OWASP's rule for CSV injection, a leading 「'」 on a cell that
+starts with ``= + - @``, tab or CR.
 """
 
 from __future__ import annotations
 
+import csv
+import functools
 import io
 from typing import Callable, Iterable, Mapping, Sequence
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -24,6 +29,10 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 #: the colours of a status, as the reports use them
 STATUS_FILLS = {"complete": "C6EFCE", "incomplete": "FFEB9C", "review": "DDEBF7", "error": "FFC7CE"}
 DEFAULT_WIDTH = 10
+#: the start of a cell that a spreadsheet would run as a formula (OWASP, CSV injection)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: what stands for a control character a workbook cannot hold (openpyxl refuses them)
+_UNHOLDABLE = "\ufffd"
 
 
 def new_book() -> Workbook:
@@ -33,16 +42,39 @@ def new_book() -> Workbook:
     return book
 
 
+@functools.lru_cache(maxsize=None)  # one fill per colour: a report colours a cell in every row
 def fill(color: str) -> PatternFill:
     return PatternFill("solid", fgColor=color)
 
 
 def put(cell: Cell, value) -> Cell:
     """Set a cell's value; a string is always text, never a formula."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith("="):
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub(_UNHOLDABLE, value)
         cell.data_type = "s"
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True  # Excel keeps it text when a person edits the cell
+    else:
+        cell.value = value
     return cell
+
+
+def csv_cell(value):
+    """A CSV cell a spreadsheet opens as text: a leading 「=」「+」「-」「@」, tab or CR gets 「'」."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and value not in ("-", "+"):
+        return "'" + value
+    return value
+
+
+def csv_text(header: Sequence, rows: Iterable[Sequence]) -> str:
+    """A CSV table, every cell through ``csv_cell``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([csv_cell(value) for value in header])
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
+    return buffer.getvalue()
 
 
 def style_header(cells: Iterable[Cell]) -> None:

@@ -57,7 +57,7 @@ def validate(inputs, form_name, program_path, reports, fmt, jobs, db_path):
     with progress_bar(len(paths), "形式审查") as bar:
         report = validate_files(paths, form, program, workspace=db_path, jobs=jobs, progress=bar.update)
     if reports:
-        write_reports(report, list(reports), form, title=f"{form.title or form.name}形式审查结果")
+        write_reports(report, list(reports), form, title=f"{form.title or form.name}形式审查结果", workspace=db_path)
         click.echo(terminal_summary(report).splitlines()[-1] + "报告：" + "、".join(reports), err=True)
     elif fmt == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))

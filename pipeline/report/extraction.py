@@ -3,14 +3,12 @@ CSV (UTF-8 with BOM, for Excel) or Excel."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
 
 from ..files import write_atomic
 from ..forms import FormDefinition
-from ..xlsx import add_table, new_book, to_bytes
+from ..xlsx import add_table, csv_text, new_book, to_bytes
 
 FORMATS = ("json", "csv", "xlsx")
 
@@ -19,8 +17,6 @@ FORMATS = ("json", "csv", "xlsx")
 ENTRY_KEYS = ("file", "form", "status", "source", "fields", "marks", "confidence", "doubts", "error")
 #: the first columns of the CSV and Excel tables
 COLUMNS = ("文件", "表单", "状态", "来源", "错误类型", "错误信息")
-#: the start of a cell that a spreadsheet would run as a formula (OWASP's CSV injection rule)
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def report(entries: list[dict]) -> dict:
@@ -56,12 +52,7 @@ def write_report(entries: list[dict], form: FormDefinition, fmt: str, out) -> No
     if fmt == "json":
         _write_text(out, json.dumps(report(entries), ensure_ascii=False, indent=2) + "\n")
     elif fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        header, rows = table(entries, form)
-        writer.writerow(header)
-        writer.writerows([[_csv_safe(value) for value in row] for row in rows])
-        _write_text(out, buffer.getvalue(), bom=isinstance(out, (str, Path)))
+        _write_text(out, csv_text(*table(entries, form)), bom=isinstance(out, (str, Path)))
     elif fmt == "xlsx":
         book = new_book()
         header, rows = table(entries, form)
@@ -69,13 +60,6 @@ def write_report(entries: list[dict], form: FormDefinition, fmt: str, out) -> No
         write_atomic(out, to_bytes(book))
     else:
         raise ValueError(f"unknown report format {fmt!r}")
-
-
-def _csv_safe(value):
-    """A cell a spreadsheet opens as text: a leading 「=」「+」「-」「@」 is quoted with 「'」."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START) and value not in ("-", "+"):
-        return "'" + value
-    return value
 
 
 def _write_text(out, text: str, bom: bool = False) -> None:

@@ -13,6 +13,7 @@ from ..files import write_atomic
 from ..forms import FormDefinition, text_value
 from ..xlsx import STATUS_FILLS, TITLE_FONT, add_table, fill, new_book, put, to_bytes
 from .html import html_report
+from .pictures import Pictures
 from .wording import (
     KIND_TEXT,
     SEVERITY_TEXT,
@@ -24,21 +25,34 @@ from .wording import (
 )
 
 SUFFIXES = (".xlsx", ".html", ".htm", ".json")
+#: the order of the statuses in the summary sheet: what needs a person first
+_SUMMARY_ORDER = ("review", "incomplete", "error", "complete")
 
 
-def write_reports(report: dict, targets: list, form: FormDefinition | None = None, title: str = "形式审查结果") -> None:
-    """Write the report to every target path (atomically); the suffix chooses the kind."""
-    for target in targets:
-        target = Path(target)
-        suffix = target.suffix.lower()
-        if suffix == ".json":
-            write_atomic(target, json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8"))
-        elif suffix == ".xlsx":
-            write_atomic(target, excel_report(report, form, title))
-        elif suffix in (".html", ".htm"):
-            write_atomic(target, html_report(report, form, title).encode("utf-8"))
-        else:  # checked by the CLI before any work; a library caller gets a plain error
-            raise ValueError(f"不支持的报告格式「{suffix}」")
+def write_reports(report: dict, targets: list, form: FormDefinition | None = None, title: str = "形式审查结果",
+                  workspace=None) -> None:
+    """Write the report to every target path (atomically); the suffix chooses the kind.
+    ``workspace``: the SQLite file where the HTML report's page pictures are kept between runs."""
+    targets = [Path(t) for t in targets]
+    for target in targets:  # checked by the CLI before any work; a library caller gets a plain error
+        if target.suffix.lower() not in _WRITERS:
+            raise ValueError(f"不支持的报告格式「{target.suffix}」")
+    wants_pictures = any(_WRITERS[t.suffix.lower()] is _html for t in targets)
+    with Pictures(workspace if wants_pictures else None) as pictures:
+        for target in targets:
+            write_atomic(target, _WRITERS[target.suffix.lower()](report, form, title, pictures))
+
+
+def _json(report, form, title, pictures) -> bytes:
+    return json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def _xlsx(report, form, title, pictures) -> bytes:
+    return excel_report(report, form, title)
+
+
+def _html(report, form, title, pictures) -> bytes:
+    return html_report(report, form, title, pictures=pictures).encode("utf-8")
 
 
 def excel_report(report: dict, form: FormDefinition | None, title: str) -> bytes:
@@ -46,12 +60,13 @@ def excel_report(report: dict, form: FormDefinition | None, title: str) -> bytes
     book = new_book()
     summary = book.create_sheet("汇总")
     put(summary.cell(row=1, column=1), title).font = TITLE_FONT
-    summary.append([])
-    summary.append(["状态", "份数"])
-    for status in ("review", "incomplete", "error", "complete"):
-        summary.append([STATUS_TEXT[status], report["summary"].get(status, 0)])
-        summary.cell(summary.max_row, 1).fill = fill(STATUS_FILLS[status])
-    summary.append(["合计", len(report["files"])])
+    counts = [("状态", "份数"), *((STATUS_TEXT[s], report["summary"].get(s, 0)) for s in _SUMMARY_ORDER),
+              ("合计", len(report["files"]))]
+    for row, values in enumerate(counts, start=3):  # rows by number: no sheet.max_row per row (issue 15)
+        for col, value in enumerate(values, start=1):
+            put(summary.cell(row=row, column=col), value)
+    for row, status in enumerate(_SUMMARY_ORDER, start=4):
+        summary.cell(row=row, column=1).fill = fill(STATUS_FILLS[status])
     summary.column_dimensions["A"].width = 14
 
     files = ordered_files(report)
@@ -101,3 +116,7 @@ def terminal_summary(report: dict) -> str:
         lines.append(f"{status:<8}{Path(entry['file']).name:<40}{detail}")
     lines.append(summary_line(report))
     return "\n".join(lines)
+
+
+#: the writer of each report suffix
+_WRITERS = {".json": _json, ".xlsx": _xlsx, ".html": _html, ".htm": _html}
