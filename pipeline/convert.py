@@ -85,7 +85,8 @@ def convert_to_pdf(docx_files: Iterable[Path], out_dir: Path,
         for source in docx_files:
             produced = staging / f"{source.stem}.pdf"
             if produced.is_file() and produced.stat().st_size > 0:
-                results[source] = move_atomic(produced, out_dir / produced.name)
+                # out_dir is the caller's staging folder; the caller guards the real outputs
+                results[source] = move_atomic(produced, out_dir / produced.name, guard=False)
             elif timed_out:
                 results[source] = ConversionError(source, f"LibreOffice 超时（{timeout} 秒）未完成")
             else:

@@ -144,7 +144,7 @@ def _foreign_names(out_dir: Path, store) -> set[str]:
 def _record_output(store, out_dir: Path, target: Path, data: bytes, input_hash: str) -> None:
     digest = sha256_bytes(data)
     store.execute("INSERT OR IGNORE INTO written VALUES (?, ?)", (target.name, digest))
-    write_atomic(target, data)
+    write_atomic(target, data, guard=False)  # fill's manifest is this folder's own ledger
     store.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)", (target.name, input_hash, digest))
     # a stale PDF of an earlier version must not survive beside the new DOCX
     pdf_name = f"{target.stem}.pdf"
@@ -214,7 +214,7 @@ def _convert(results: list[FillResult], out_dir: Path, store, progress) -> None:
                 continue
             digest = sha256_file(produced)
             store.execute("INSERT OR IGNORE INTO written VALUES (?, ?)", (produced.name, digest))
-            result.pdf = move_atomic(produced, out_dir / produced.name)
+            result.pdf = move_atomic(produced, out_dir / produced.name, guard=False)
             store.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)", (produced.name, "pdf", digest))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
