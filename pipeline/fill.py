@@ -25,7 +25,7 @@ from .files import move_atomic, sha256_bytes, sha256_file, write_atomic
 from .naming import NameAllocator, expand_pattern, safe_filename
 from .program import announcement_period
 from .records import Record
-from .render import TemplateSpec, build_context, make_environment, render_docx
+from .render import TemplateSpec, build_context, check_encodable, make_environment, render_docx
 from .workspace import open_store
 
 MANIFEST = ".kexie-fill.sqlite"
@@ -79,6 +79,7 @@ def fill(spec: TemplateSpec, records: list[Record], out_dir, *, pdf: bool = Fals
         pending: list[tuple[FillResult, dict, str, bool]] = []
         for label, context in _jobs(spec, records, program, extra, today):
             try:
+                check_encodable(spec, context, label)
                 stem = allocator.claim(safe_filename(expand_pattern(pattern, context, spec.name, label)),
                                        (".docx", ".pdf"))
             except KexieError as exc:

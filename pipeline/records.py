@@ -68,8 +68,75 @@ def _label(kind: str, i: int, fields: dict) -> str:
     for key in LABEL_FIELDS:
         value = fields.get(key)
         if isinstance(value, (str, int)) and str(value).strip():
-            return f"{where}（{key}={value}）"
+            shown = str(value).encode("utf-8", "backslashreplace").decode("utf-8")  # a lone surrogate
+            return f"{where}（{key}={shown}）"
     return where
+
+
+# --- bounded YAML ---------------------------------------------------------------------------
+
+#: a document may stand for at most this many values once its aliases are expanded; a roster of
+#: thousands of units is a few hundred thousand, a 447-byte 「billion laughs」 is 9⁹
+MAX_YAML_NODES = 2_000_000
+
+
+class UnboundedYaml(yaml.YAMLError):
+    """A YAML document whose aliases expand without bound, or refer to themselves."""
+
+    problem_mark = None
+
+    def __init__(self, problem: str):
+        super().__init__(problem)
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return self.problem
+
+
+def safe_yaml(text: str):
+    """``yaml.safe_load`` that first counts the values the document stands for, aliases expanded,
+    on the composed node graph (cheap: each node is sized once), and refuses an alias bomb or a
+    self-referencing document before anything walks it."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded_size(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(root) -> int:
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            open_nodes.discard(key)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in _children(node))
+            if sizes[key] > MAX_YAML_NODES:
+                raise UnboundedYaml(f"别名（*引用）展开后超过 {MAX_YAML_NODES:,} 个值，疑为恶意构造的文件，已拒绝读取")
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise UnboundedYaml("文件中的别名（*引用）引用了它自身所在的内容，无法展开")
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+    return sizes[id(root)]
+
+
+def _children(node):
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return ()
 
 
 # --- loaders --------------------------------------------------------------------------------
@@ -77,7 +144,7 @@ def _label(kind: str, i: int, fields: dict) -> str:
 
 def _load_yaml(path: Path):
     try:
-        data = yaml.safe_load(_read_text(path))
+        data = safe_yaml(_read_text(path))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第{mark.line + 1}行" if mark else ""
