@@ -130,6 +130,21 @@ class _writing:
         return False
 
 
+def check_unzipped(source, limit: int, error) -> None:
+    """Refuse, before opening, a zip (.docx, .xlsx) whose members unpack past ``limit`` bytes:
+    ``error(source, reason)`` names the file. The sizes are the zip's own records."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(source) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return  # not a zip: the reader that follows says so in its own words
+    if total > limit:
+        raise error(source, f"解压后达 {total / 1048576:,.0f} MB，超过上限 {limit // 1048576} MB，"
+                            "疑为恶意构造的文件，已拒绝打开")
+
+
 def check_not_input(out, inputs: Iterable, what: str = "输入文件") -> None:
     """``--out`` may never be one of the inputs (nor overwrite a file the command reads)."""
     if out is None:

@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -27,6 +26,7 @@ from .program import announcement_period
 from .records import Record
 from .render import TemplateSpec, build_context, check_encodable, make_environment, render_docx
 from .workspace import open_store
+from .processes import worker_pool
 
 MANIFEST = ".kexie-fill.sqlite"
 _SCHEMA = """
@@ -166,7 +166,7 @@ def _render_all(spec: TemplateSpec, items: list[tuple[str, dict]], jobs: int | N
         for item in items:
             yield _render_one(item)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(spec,)) as pool:
+    with worker_pool(jobs, _init_worker, (spec,)) as pool:
         yield from pool.map(_render_one, items, chunksize=4)
 
 

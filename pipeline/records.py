@@ -18,9 +18,14 @@ from typing import Any
 import yaml
 
 from .errors import DataFileError
+from .files import check_unzipped
 
 #: refuse data files larger than this; a roster of thousands of units is a few MB
 MAX_DATA_BYTES = 64 * 1024 * 1024
+
+#: what an .xlsx or .docx may unpack to: a roster or a template is a few MB (a 1.5 MB zip
+#: bomb once unpacked to gigabytes)
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
 
 #: fields tried, in order, to name a record in messages
 LABEL_FIELDS = ("申报单位", "承担单位", "试点单位", "单位", "姓名", "项目名称", "名称")
@@ -211,15 +216,41 @@ def read_sheet(path, sheet_name: str) -> list[list]:
         if head.startswith(b"\xd0\xcf\x11\xe0"):
             raise DataFileError(path, "文件已加密或是旧版 .xls 格式：请在 Excel 中取消密码并另存为 .xlsx")
         raise DataFileError(path, "不是有效的 Excel（.xlsx）文件，可能已损坏")
+    check_unzipped(path, MAX_UNZIPPED_BYTES, DataFileError)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
         raise DataFileError(path, f"Excel 文件已损坏，无法打开（{exc.__class__.__name__}）") from None
     try:
         sheet = book[sheet_name] if sheet_name in book.sheetnames else book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        return _bounded_rows(path, sheet)
     finally:
         book.close()
+
+
+#: a roster of thousands of units; rows past a long run of blank ones (a stray cell at
+#: XFD1048576) are not the table's, and no row is padded beyond its last filled cell
+MAX_SHEET_ROWS = 100_000
+MAX_BLANK_RUN = 10_000
+
+
+def _bounded_rows(path: Path, sheet) -> list[list]:
+    sheet.reset_dimensions()  # the declared A1:XFD1048576 would pad every row to 16384 cells
+    rows, blank = [], 0
+    for row in sheet.iter_rows(values_only=True):
+        values = list(row)
+        while values and values[-1] in (None, ""):
+            values.pop()
+        if not values:
+            blank += 1
+            if blank > MAX_BLANK_RUN and rows:
+                break
+            continue
+        blank = 0
+        rows.append(values)
+        if len(rows) > MAX_SHEET_ROWS:
+            raise DataFileError(path, f"表格超过 {MAX_SHEET_ROWS:,} 行，请拆分后再用")
+    return rows
 
 
 _LOADERS = {".yaml": _load_yaml, ".yml": _load_yaml, ".json": _load_json, ".csv": _load_csv, ".xlsx": _load_xlsx}

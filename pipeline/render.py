@@ -34,7 +34,8 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from .errors import MissingVariable, TemplateError, UnsafeTemplate
 from .filters import FILTERS
-from .records import safe_yaml
+from .files import check_unzipped
+from .records import MAX_UNZIPPED_BYTES, safe_yaml
 
 #: where named templates live: $KEXIE_TEMPLATES, else the project's templates/ folder
 TEMPLATE_DIR = Path(os.environ.get("KEXIE_TEMPLATES") or Path(__file__).resolve().parent.parent / "templates")
@@ -72,6 +73,7 @@ def find_template(name_or_path: str) -> TemplateSpec:
         raise TemplateError(name_or_path, f"找不到模板文件「{path}」{hint}")
     if path.suffix.lower() != ".docx":
         raise TemplateError(name_or_path, "模板应为 Word（.docx）文件")
+    check_unzipped(path, MAX_UNZIPPED_BYTES, lambda p, reason: TemplateError(name_or_path, f"模板文件「{p}」{reason}"))
     spec = TemplateSpec(name=path.stem, path=path, name_pattern=f"{{序号}}-{path.stem}")
     sidecar = path.with_suffix(".yaml")
     if sidecar.is_file():

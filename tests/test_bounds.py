@@ -182,3 +182,130 @@ def test_a_full_disk_is_a_message(run, tmp_path, monkeypatch):
     assert result.exit_code == 2, result.output
     assert "结果.json" in result.stderr and "磁盘空间已满" in result.stderr
     assert not list(tmp_path.glob(".tmp-*"))
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found.update(int(p) for p in task.read_text().split())
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
+
+
+def _start_fill(tmp_path, template, records: int, *extra):
+    data = tmp_path / "data.yaml"
+    data.write_text(yaml.safe_dump([{"单位": f"单位{i:02d}"} for i in range(records)], allow_unicode=True),
+                    encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TMPDIR=str(tmp_path), KEXIE_LOG=str(tmp_path / "kexie.log"))
+    return subprocess.Popen([sys.executable, "-m", "pipeline", "fill", str(template), "--data", str(data),
+                             "--out", str(tmp_path / "out"), "--name", "{单位}", *extra], cwd=tmp_path, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _wait_for(condition, seconds: float = 30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_pool_workers_die_with_their_parent(tmp_path):
+    slow = "{% for i in range(100000) %}{% for j in range(1000) %}{% endfor %}{% endfor %}{{ 单位 }}"
+    template = make_template(tmp_path / "t.docx", [slow])
+    process = _start_fill(tmp_path, template, 20)
+    try:
+        assert _wait_for(lambda: len(_children(process.pid)) >= 2), "no pool started"
+        workers = _children(process.pid)
+        time.sleep(1.0)  # the workers are busy rendering
+    finally:
+        process.kill()  # kill -9: no handler of ours runs
+        process.wait()
+    assert _wait_for(lambda: not any(_alive(pid) for pid in workers), 10), "workers outlived their parent"
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice is not installed")
+def test_libreoffice_folders_and_process_go_on_sigterm_and_after_kill(tmp_path):
+    import signal
+
+    template = make_template(tmp_path / "t.docx", ["{{ 单位 }}"])
+    folders = lambda: list(tmp_path.glob("kexie-lo-*"))  # noqa: E731
+    process = _start_fill(tmp_path, template, 3, "--pdf")
+    assert _wait_for(lambda: folders() and _children(process.pid)), "LibreOffice did not start"
+    soffice = _children(process.pid)
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=20) != 0
+    assert not folders(), "kexie-lo-* left behind after SIGTERM"
+    assert _wait_for(lambda: not any(_alive(pid) for pid in soffice), 10)
+    # kill -9 leaves the folder (nothing runs), LibreOffice dies with kexie, the next run sweeps it
+    process = _start_fill(tmp_path, template, 3, "--pdf")
+    assert _wait_for(lambda: folders() and _children(process.pid))
+    soffice = _children(process.pid)
+    process.kill()
+    process.wait()
+    assert _wait_for(lambda: not any(_alive(pid) for pid in soffice), 10), "LibreOffice outlived kexie"
+    from pipeline.processes import sweep
+
+    os.environ["TMPDIR"], previous = str(tmp_path), os.environ.get("TMPDIR")
+    try:
+        import tempfile
+
+        tempfile.tempdir = None
+        sweep("kexie-lo-")
+    finally:
+        os.environ.pop("TMPDIR") if previous is None else os.environ.update(TMPDIR=previous)
+        tempfile.tempdir = None
+    assert not folders()
+
+
+def _pad_zip(path, megabytes: int):
+    """Add a member of zeros that unpacks to ``megabytes`` MB (a zip bomb of a few hundred KB)."""
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("customXml/pad.bin", "w") as member:
+            block = bytes(1 << 20)
+            for _ in range(megabytes):
+                member.write(block)
+
+
+def test_zip_bombs_are_refused_before_opening(tmp_path):
+    template = make_template(tmp_path / "t.docx", ["{{ 单位 }}"])
+    _pad_zip(template, 300)
+    roster = tmp_path / "名单.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["单位"])
+    book.active.append(["甲"])
+    book.save(roster)
+    _pad_zip(roster, 300)
+    assert template.stat().st_size < 1 << 20 and roster.stat().st_size < 1 << 20
+    plain = make_template(tmp_path / "plain.docx", ["{{ 单位 }}"])
+    code, output, seconds = kexie(tmp_path, "fill", plain, "--data", roster, "--out", tmp_path / "out")
+    assert code == 2 and "名单.xlsx" in output and "解压后" in output, output
+    data = tmp_path / "data.yaml"
+    data.write_text("单位: 甲\n", encoding="utf-8")
+    code, output, seconds = kexie(tmp_path, "fill", template, "--data", data, "--out", tmp_path / "out")
+    assert code == 2 and "t.docx" in output and "解压后" in output, output
+
+
+def test_a_roster_with_a_stray_cell_at_xfd1048576_reads_its_rows(tmp_path):
+    roster = tmp_path / "名单.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "名单"
+    sheet.append(["单位"])
+    sheet.append(["甲"])
+    sheet.append(["乙"])
+    sheet["XFD1048576"] = " "
+    book.save(roster)
+    template = make_template(tmp_path / "t.docx", ["{{ 单位 }}"])
+    code, output, seconds = kexie(tmp_path, "fill", template, "--data", roster, "--out", tmp_path / "out",
+                                  "--name", "{单位}")
+    assert code == 0, output
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.docx")) == ["乙.docx", "甲.docx"]
+    assert seconds < 20
