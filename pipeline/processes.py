@@ -16,6 +16,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -64,7 +65,12 @@ def temporary_folder(prefix: str) -> Path:
 
 
 def remove_folder(path) -> None:
-    shutil.rmtree(path, ignore_errors=True)
+    """Remove the folder, again for a moment if a process we just killed still writes into it."""
+    for _attempt in range(30):
+        shutil.rmtree(path, ignore_errors=True)
+        if not os.path.exists(path):
+            break
+        time.sleep(0.1)
     _folders.discard(str(path))
 
 
