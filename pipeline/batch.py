@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from pathlib import Path
 from typing import Callable
 
@@ -19,6 +19,7 @@ from .files import sha256_bytes, sha256_file
 from .forms import FormDefinition
 from .read.ocr import share_cores
 from .workspace import open_store
+from .processes import worker_pool
 
 DEFAULT_WORKSPACE = Path("outputs") / "kexie.sqlite"
 #: bump when extraction changes in a way that makes stored results stale
@@ -104,7 +105,7 @@ def extract_all(paths: list[Path], form: FormDefinition, workspace: Workspace, *
         # files in flight are retried in a new pool, and a file that breaks it twice is reported.
         retry = []
         workers = max(1, min(jobs, len(todo)))
-        with ProcessPoolExecutor(max_workers=workers, initializer=share_cores, initargs=(workers,)) as pool:
+        with worker_pool(workers, share_cores, (workers,)) as pool:
             futures = {pool.submit(extract_file, path, form): (i, path, digest) for i, path, digest in todo}
             for future in as_completed(futures):
                 i, path, digest = futures[future]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -17,6 +18,7 @@ from typing import Callable, Iterable
 
 from .errors import ConversionError, ToolMissing
 from .files import move_atomic
+from .processes import die_with_parent, remove_folder, temporary_folder
 
 FONTS_CONF = Path(__file__).resolve().parent / "data" / "fonts.conf"
 #: seconds allowed for LibreOffice to start, and then per document
@@ -54,8 +56,8 @@ def convert_to_pdf(docx_files: Iterable[Path], out_dir: Path,
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     results: dict[Path, Path | ConversionError] = {}
-    with tempfile.TemporaryDirectory(prefix="kexie-lo-") as work:
-        work = Path(work)
+    work = temporary_folder("kexie-lo-")  # removed on every exit path (pipeline/processes.py)
+    try:
         staging = work / "pdf"
         staging.mkdir()
         # A private profile: no clash with a desktop LibreOffice or a parallel kexie run.
@@ -66,7 +68,8 @@ def convert_to_pdf(docx_files: Iterable[Path], out_dir: Path,
         timeout = START_TIMEOUT + PER_DOCUMENT_TIMEOUT * len(docx_files)
         by_stem = {p.stem: p for p in docx_files}
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   stdin=subprocess.DEVNULL, env=soffice_env(), text=True, errors="replace")
+                                   stdin=subprocess.DEVNULL, env=soffice_env(), text=True, errors="replace",
+                                   preexec_fn=die_with_parent, start_new_session=True)
         timer = threading.Timer(timeout, process.kill)
         timer.start()
         try:
@@ -81,14 +84,20 @@ def convert_to_pdf(docx_files: Iterable[Path], out_dir: Path,
             process.wait()
         finally:
             timer.cancel()
+            if process.poll() is None:  # we are leaving early (a signal): LibreOffice goes too,
+                os.killpg(process.pid, signal.SIGKILL)  # with the soffice.bin its launcher started
+                process.wait()
         timed_out = process.returncode is not None and process.returncode < 0
         for source in docx_files:
             produced = staging / f"{source.stem}.pdf"
             if produced.is_file() and produced.stat().st_size > 0:
-                results[source] = move_atomic(produced, out_dir / produced.name)
+                # out_dir is the caller's staging folder; the caller guards the real outputs
+                results[source] = move_atomic(produced, out_dir / produced.name, guard=False)
             elif timed_out:
                 results[source] = ConversionError(source, f"LibreOffice 超时（{timeout} 秒）未完成")
             else:
                 detail = stderr.strip().splitlines()[-1] if stderr.strip() else "LibreOffice 未生成 PDF"
                 results[source] = ConversionError(source, detail)
+    finally:
+        remove_folder(work)
     return results

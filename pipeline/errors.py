@@ -7,6 +7,7 @@ The CLI maps ``exit_code`` to the process exit status in one place (``pipeline.c
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -47,6 +48,47 @@ class UsageProblem(KexieError):
 
     exit_code = 2
     kind = "usage"
+
+
+# --- outputs -------------------------------------------------------------------------------
+
+
+class OutputNotOurs(KexieError):
+    """An output would replace a file kexie did not write, or one a person edited since."""
+
+    kind = "output_not_ours"
+    exit_code = 2
+
+    def __init__(self, path):
+        self.path = Path(path)
+        super().__init__(f"文件「{self.path}」已存在，且不是 kexie 写出的，或写出后已被人修改过；为免覆盖这些修改，"
+                         "未予写出。请用 --out 另指定一个输出位置，或确认该文件不再需要后将其删除再重试")
+
+
+#: the operating system's refusals while writing, in words a clerk can act on
+_WRITE_REASONS = {
+    errno.ENOSPC: "磁盘空间已满，请清理磁盘或换一个输出位置后重试",
+    errno.EDQUOT: "超出磁盘配额，请清理磁盘或换一个输出位置后重试",
+    errno.EACCES: "没有写入权限，请换一个输出位置（--out）或修改权限后重试",
+    errno.EPERM: "没有写入权限，请换一个输出位置（--out）或修改权限后重试",
+    errno.EROFS: "所在磁盘是只读的，请换一个输出位置（--out）后重试",
+    errno.ENOTDIR: "路径中有一段不是目录，请检查输出位置（--out）",
+    errno.EISDIR: "这是一个目录，请给出文件名（--out）",
+    errno.ENAMETOOLONG: "文件名过长，请换一个较短的输出位置",
+}
+
+
+class WriteFailed(KexieError):
+    """An output could not be written: a full disk, a read-only folder, no permission."""
+
+    kind = "write_failed"
+    exit_code = 2
+
+    def __init__(self, path, cause: OSError):
+        self.path = Path(path)
+        self.errno_code = cause.errno
+        self.reason = _WRITE_REASONS.get(cause.errno, f"系统错误 {cause.errno or ''}（{cause.strerror or cause}）")
+        super().__init__(f"无法写入文件「{self.path}」：{self.reason}")
 
 
 # --- input files ---------------------------------------------------------------------------

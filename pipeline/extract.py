@@ -18,6 +18,7 @@ from .incidents import internal_error
 from .match import Document, Matcher, read_fields
 from .read import PageLayout, read_pages, render_pages
 from .read.ocr import share_cores
+from .processes import worker_pool
 
 #: resolution at which text-layer pages are rendered to look for seals and signatures
 MARK_DPI = 150  # at 100 dpi a thin seal ring can fall apart and go unseen
@@ -95,9 +96,8 @@ def extract_files(paths, form: FormDefinition, *, workers: int = 1, progress=Non
             if progress:
                 progress(1)
         return entries
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=workers, initializer=share_cores, initargs=(workers,)) as pool:
+    
+    with worker_pool(workers, share_cores, (workers,)) as pool:
         entries = []
         for entry in pool.map(extract_file, paths, [form] * len(paths)):
             entries.append(entry)

@@ -14,7 +14,6 @@ import hashlib
 import json
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -25,8 +24,9 @@ from .files import move_atomic, sha256_bytes, sha256_file, write_atomic
 from .naming import NameAllocator, expand_pattern, safe_filename
 from .program import announcement_period
 from .records import Record
-from .render import TemplateSpec, build_context, make_environment, render_docx
+from .render import TemplateSpec, build_context, check_encodable, make_environment, render_docx
 from .workspace import open_store
+from .processes import worker_pool
 
 MANIFEST = ".kexie-fill.sqlite"
 _SCHEMA = """
@@ -79,6 +79,7 @@ def fill(spec: TemplateSpec, records: list[Record], out_dir, *, pdf: bool = Fals
         pending: list[tuple[FillResult, dict, str, bool]] = []
         for label, context in _jobs(spec, records, program, extra, today):
             try:
+                check_encodable(spec, context, label)
                 stem = allocator.claim(safe_filename(expand_pattern(pattern, context, spec.name, label)),
                                        (".docx", ".pdf"))
             except KexieError as exc:
@@ -144,7 +145,7 @@ def _foreign_names(out_dir: Path, store) -> set[str]:
 def _record_output(store, out_dir: Path, target: Path, data: bytes, input_hash: str) -> None:
     digest = sha256_bytes(data)
     store.execute("INSERT OR IGNORE INTO written VALUES (?, ?)", (target.name, digest))
-    write_atomic(target, data)
+    write_atomic(target, data, guard=False)  # fill's manifest is this folder's own ledger
     store.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)", (target.name, input_hash, digest))
     # a stale PDF of an earlier version must not survive beside the new DOCX
     pdf_name = f"{target.stem}.pdf"
@@ -165,7 +166,7 @@ def _render_all(spec: TemplateSpec, items: list[tuple[str, dict]], jobs: int | N
         for item in items:
             yield _render_one(item)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(spec,)) as pool:
+    with worker_pool(jobs, _init_worker, (spec,)) as pool:
         yield from pool.map(_render_one, items, chunksize=4)
 
 
@@ -214,7 +215,7 @@ def _convert(results: list[FillResult], out_dir: Path, store, progress) -> None:
                 continue
             digest = sha256_file(produced)
             store.execute("INSERT OR IGNORE INTO written VALUES (?, ?)", (produced.name, digest))
-            result.pdf = move_atomic(produced, out_dir / produced.name)
+            result.pdf = move_atomic(produced, out_dir / produced.name, guard=False)
             store.execute("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)", (produced.name, "pdf", digest))
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -16,6 +16,7 @@ import yaml
 
 from .dates import as_date
 from .errors import ProgramFileError
+from .records import safe_yaml
 
 # A type is one of: "str", "int", "number", "date", "str_list", a dict (a mapping with
 # these keys), or a one-element list holding a dict (a list of such mappings).
@@ -67,7 +68,7 @@ def load_program(path) -> dict:
     except (OSError, UnicodeDecodeError) as exc:
         raise ProgramFileError(path, f"无法读取（{exc.__class__.__name__}），请确认是 UTF-8 编码的 YAML") from None
     try:
-        data = yaml.safe_load(text)
+        data = safe_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第{mark.line + 1}行" if mark else ""

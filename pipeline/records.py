@@ -18,9 +18,14 @@ from typing import Any
 import yaml
 
 from .errors import DataFileError
+from .files import check_unzipped
 
 #: refuse data files larger than this; a roster of thousands of units is a few MB
 MAX_DATA_BYTES = 64 * 1024 * 1024
+
+#: what an .xlsx or .docx may unpack to: a roster or a template is a few MB (a 1.5 MB zip
+#: bomb once unpacked to gigabytes)
+MAX_UNZIPPED_BYTES = 256 * 1024 * 1024
 
 #: fields tried, in order, to name a record in messages
 LABEL_FIELDS = ("申报单位", "承担单位", "试点单位", "单位", "姓名", "项目名称", "名称")
@@ -68,8 +73,75 @@ def _label(kind: str, i: int, fields: dict) -> str:
     for key in LABEL_FIELDS:
         value = fields.get(key)
         if isinstance(value, (str, int)) and str(value).strip():
-            return f"{where}（{key}={value}）"
+            shown = str(value).encode("utf-8", "backslashreplace").decode("utf-8")  # a lone surrogate
+            return f"{where}（{key}={shown}）"
     return where
+
+
+# --- bounded YAML ---------------------------------------------------------------------------
+
+#: a document may stand for at most this many values once its aliases are expanded; a roster of
+#: thousands of units is a few hundred thousand, a 447-byte 「billion laughs」 is 9⁹
+MAX_YAML_NODES = 2_000_000
+
+
+class UnboundedYaml(yaml.YAMLError):
+    """A YAML document whose aliases expand without bound, or refer to themselves."""
+
+    problem_mark = None
+
+    def __init__(self, problem: str):
+        super().__init__(problem)
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return self.problem
+
+
+def safe_yaml(text: str):
+    """``yaml.safe_load`` that first counts the values the document stands for, aliases expanded,
+    on the composed node graph (cheap: each node is sized once), and refuses an alias bomb or a
+    self-referencing document before anything walks it."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded_size(node)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _expanded_size(root) -> int:
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            open_nodes.discard(key)
+            sizes[key] = 1 + sum(sizes[id(c)] for c in _children(node))
+            if sizes[key] > MAX_YAML_NODES:
+                raise UnboundedYaml(f"别名（*引用）展开后超过 {MAX_YAML_NODES:,} 个值，疑为恶意构造的文件，已拒绝读取")
+            continue
+        if key in sizes:
+            continue
+        if key in open_nodes:
+            raise UnboundedYaml("文件中的别名（*引用）引用了它自身所在的内容，无法展开")
+        open_nodes.add(key)
+        stack.append((node, True))
+        stack.extend((child, False) for child in _children(node) if id(child) not in sizes)
+    return sizes[id(root)]
+
+
+def _children(node):
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return ()
 
 
 # --- loaders --------------------------------------------------------------------------------
@@ -77,7 +149,7 @@ def _label(kind: str, i: int, fields: dict) -> str:
 
 def _load_yaml(path: Path):
     try:
-        data = yaml.safe_load(_read_text(path))
+        data = safe_yaml(_read_text(path))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第{mark.line + 1}行" if mark else ""
@@ -144,15 +216,41 @@ def read_sheet(path, sheet_name: str) -> list[list]:
         if head.startswith(b"\xd0\xcf\x11\xe0"):
             raise DataFileError(path, "文件已加密或是旧版 .xls 格式：请在 Excel 中取消密码并另存为 .xlsx")
         raise DataFileError(path, "不是有效的 Excel（.xlsx）文件，可能已损坏")
+    check_unzipped(path, MAX_UNZIPPED_BYTES, DataFileError)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
         raise DataFileError(path, f"Excel 文件已损坏，无法打开（{exc.__class__.__name__}）") from None
     try:
         sheet = book[sheet_name] if sheet_name in book.sheetnames else book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        return _bounded_rows(path, sheet)
     finally:
         book.close()
+
+
+#: a roster of thousands of units; rows past a long run of blank ones (a stray cell at
+#: XFD1048576) are not the table's, and no row is padded beyond its last filled cell
+MAX_SHEET_ROWS = 100_000
+MAX_BLANK_RUN = 10_000
+
+
+def _bounded_rows(path: Path, sheet) -> list[list]:
+    sheet.reset_dimensions()  # the declared A1:XFD1048576 would pad every row to 16384 cells
+    rows, blank = [], 0
+    for row in sheet.iter_rows(values_only=True):
+        values = list(row)
+        while values and values[-1] in (None, ""):
+            values.pop()
+        if not values:
+            blank += 1
+            if blank > MAX_BLANK_RUN and rows:
+                break
+            continue
+        blank = 0
+        rows.append(values)
+        if len(rows) > MAX_SHEET_ROWS:
+            raise DataFileError(path, f"表格超过 {MAX_SHEET_ROWS:,} 行，请拆分后再用")
+    return rows
 
 
 _LOADERS = {".yaml": _load_yaml, ".yml": _load_yaml, ".json": _load_json, ".csv": _load_csv, ".xlsx": _load_xlsx}

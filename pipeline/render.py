@@ -17,8 +17,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import operator
 import os
 import re
+import signal
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +34,8 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from .errors import MissingVariable, TemplateError, UnsafeTemplate
 from .filters import FILTERS
+from .files import check_unzipped
+from .records import MAX_UNZIPPED_BYTES, safe_yaml
 
 #: where named templates live: $KEXIE_TEMPLATES, else the project's templates/ folder
 TEMPLATE_DIR = Path(os.environ.get("KEXIE_TEMPLATES") or Path(__file__).resolve().parent.parent / "templates")
@@ -67,6 +73,7 @@ def find_template(name_or_path: str) -> TemplateSpec:
         raise TemplateError(name_or_path, f"找不到模板文件「{path}」{hint}")
     if path.suffix.lower() != ".docx":
         raise TemplateError(name_or_path, "模板应为 Word（.docx）文件")
+    check_unzipped(path, MAX_UNZIPPED_BYTES, lambda p, reason: TemplateError(name_or_path, f"模板文件「{p}」{reason}"))
     spec = TemplateSpec(name=path.stem, path=path, name_pattern=f"{{序号}}-{path.stem}")
     sidecar = path.with_suffix(".yaml")
     if sidecar.is_file():
@@ -76,7 +83,7 @@ def find_template(name_or_path: str) -> TemplateSpec:
 
 def _read_sidecar(spec: TemplateSpec, sidecar: Path) -> None:
     try:
-        meta = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+        meta = safe_yaml(sidecar.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise TemplateError(spec.name, f"说明文件「{sidecar}」格式错误：{exc}") from None
     if not isinstance(meta, dict):
@@ -138,12 +145,81 @@ class Fields(dict):
         self.path = path
 
 
+# --- budgets: a template is data, so its work is bounded (issue 15: 9**(9**10), 'a'*10**9) ---
+
+#: the most characters one document's XML part may render to, and one value may hold
+MAX_OUTPUT_CHARS = 50_000_000
+MAX_VALUE_CHARS = 5_000_000
+#: the most bits an integer a template computes may have (a 100-digit number is 333 bits)
+MAX_INT_BITS = 4096
+
+
+def render_seconds() -> float:
+    """Seconds one record may take to render ($KEXIE_RENDER_SECONDS, default 60)."""
+    return float(os.environ.get("KEXIE_RENDER_SECONDS") or 60)
+
+
+class OverBudget(Exception):
+    """A template asked for more work than a document needs; the message says which."""
+
+
+_BINOPS = {"**": operator.pow, "*": operator.mul}
+
+
+def _size(value) -> int | None:
+    if isinstance(value, (str, bytes, list, tuple)):
+        return len(value)
+    return None
+
+
+def _checked_binop(operator: str, left, right):
+    """``**``, ``*`` and ``%`` with their result's size computed first, never a runaway."""
+    ints = isinstance(left, int) and isinstance(right, int)
+    if operator == "**" and ints and right > 0 and abs(left) > 1:
+        if left.bit_length() * right > MAX_INT_BITS:
+            raise OverBudget(f"乘方 {left}**{right} 的结果过大")
+    elif operator == "*" and ints:
+        if left.bit_length() + right.bit_length() > MAX_INT_BITS:
+            raise OverBudget("乘积过大")
+    elif operator == "*":
+        for seq, times in ((left, right), (right, left)):
+            if _size(seq) is not None and isinstance(times, int) and _size(seq) * times > MAX_VALUE_CHARS:
+                raise OverBudget(f"重复 {times} 次后的内容过长（上限 {MAX_VALUE_CHARS:,} 个字符）")
+    return _BINOPS[operator](left, right)
+
+
+class _BudgetTemplate(jinja2.Template):
+    """A template whose output is counted as it is made: stopped past MAX_OUTPUT_CHARS."""
+
+    def render(self, *args, **kwargs):
+        ctx = self.new_context(dict(*args, **kwargs))
+        parts, total = [], 0
+        try:
+            for part in self.root_render_func(ctx):
+                total += len(part)
+                if total > MAX_OUTPUT_CHARS:
+                    raise OverBudget(f"生成的内容超过 {MAX_OUTPUT_CHARS:,} 个字符")
+                parts.append(part)
+        except OverBudget:
+            raise
+        except Exception:
+            self.environment.handle_exception()
+        return self.environment.concat(parts)
+
+
 class _Sandbox(SandboxedEnvironment):
     """The sandbox, remembering compiled parts: a batch renders the same XML many times."""
+
+    # intercepted operators are also never folded at compile time (9**(9**10) in the source)
+    intercepted_binops = frozenset({"**", "*"})
+    template_class = _BudgetTemplate
 
     def __init__(self, **options):
         super().__init__(**options)
         self._compiled: dict[str, jinja2.Template] = {}
+
+    def call_binop(self, context, operator, left, right):
+        return _checked_binop(operator, left, right)
 
     def from_string(self, source, globals=None, template_class=None):
         if globals or template_class or not isinstance(source, str):
@@ -183,6 +259,24 @@ def wrap_fields(value, path: str = ""):
     if isinstance(value, str):
         return _clean_text(value)
     return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_encodable(spec: TemplateSpec, value, record: str | None = None, path: str = "") -> None:
+    """Refuse a record holding a lone surrogate (JSON's ``"\\ud800"``): no file can store it, and
+    it must fail its own record, not the batch."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            check_encodable(spec, item, record, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            check_encodable(spec, item, record, f"{path}[{i}]")
+    elif isinstance(value, str) and _SURROGATE.search(value):
+        code = f"U+{ord(_SURROGATE.search(value).group()):04X}"
+        raise TemplateError(spec.name, f"数据中「{path}」含有无法保存的字符（孤立的代理码位 {code}，"
+                                       "多为数据导出时出错），请更正数据文件中这一项后重试", record=record)
 
 
 def deep_merge(base: dict, over: dict) -> dict:
@@ -225,13 +319,40 @@ class _Document(DocxTemplate):
         return _PATCHED[src_xml]
 
 
+@contextmanager
+def _time_budget(seconds: float):
+    """Stop the render with OverBudget after ``seconds`` (a loop of 10¹⁰ steps); only the main
+    thread can take a signal, and every CLI render and pool worker runs there."""
+    if threading.current_thread() is not threading.main_thread() or seconds <= 0:
+        yield
+        return
+
+    def expired(_signum, _frame):
+        raise OverBudget(f"渲染超过 {seconds:g} 秒仍未完成")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def render_docx(spec: TemplateSpec, context: dict, record: str | None = None,
                 env: SandboxedEnvironment | None = None, blob: bytes | None = None) -> bytes:
     """Render one document; return the .docx bytes. Errors name template, record, variable."""
     env = env or make_environment()
     document = _Document(io.BytesIO(blob if blob is not None else spec.blob))
     try:
-        document.render(wrap_fields(context), jinja_env=env, autoescape=True)
+        with _time_budget(render_seconds()):
+            document.render(wrap_fields(context), jinja_env=env, autoescape=True)
+    except OverBudget as exc:
+        raise TemplateError(spec.name, f"模板所需的计算超出限制（{exc}），已停止渲染；"
+                                       "请检查模板中的循环和运算", record=record) from None
+    except RecursionError:  # a macro that calls itself without end
+        raise TemplateError(spec.name, "模板中的宏无休止地调用自身，已停止渲染；请检查模板中的宏",
+                            record=record) from None
     except _Missing as exc:
         raise MissingVariable(spec.name, exc.variable, record=record) from None
     except SecurityError as exc:

@@ -14,6 +14,14 @@ ROSTER = SAMPLES / "roster.xlsx"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def output_ledger(tmp_path_factory):
+    """The tests' own ledger of outputs kexie wrote (pipeline/files.py), not the user's."""
+    import os
+
+    os.environ["KEXIE_LEDGER"] = str(tmp_path_factory.mktemp("ledger") / "written.sqlite")
+
+
 @pytest.fixture
 def run(tmp_path, monkeypatch):
     """Invoke ``kexie`` in a temporary working directory; returns the Click result."""

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import functools
 import sys
+import threading
 
 import click
 
 from ..errors import KexieError
 from ..incidents import internal_error
+from ..processes import exit_on_signals
 
 
 def reports_errors(command):
@@ -17,6 +19,8 @@ def reports_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        if threading.current_thread() is threading.main_thread():
+            exit_on_signals()  # SIGTERM/SIGHUP unwind: temporary folders go, workers with us
         try:
             return command(*args, **kwargs)
         except KexieError as exc:

@@ -11,7 +11,7 @@ import click
 
 from ..errors import UsageProblem
 from ..extract import extract_files
-from ..files import collect_pdfs
+from ..files import check_not_input, collect_pdfs
 from ..forms import load_form
 from ..report.extraction import FORMATS, write_report
 from .common import progress_bar, reports_errors
@@ -43,6 +43,7 @@ def extract(paths, form_name, fmt, out_path, jobs):
         raise UsageProblem("xlsx 格式须用 --out 指定输出文件")
     form = load_form(form_name)
     files = collect_pdfs(paths)
+    check_not_input(out_path, files, "要读取的文件")
     if not jobs:
         jobs = (os.cpu_count() or 1) if len(files) >= 4 else 1
     with progress_bar(len(files), f"读取{form.name}") as bar:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..errors import ProgramFileError, UsageProblem
+from ..files import check_not_input, is_ours
 from ..program import load_program
 from ..report.results import write_results
 from ..scores import load_roster, score
@@ -15,17 +16,19 @@ from .common import program_option, reports_errors
 
 
 def _expand(paths, out: Path) -> list[Path]:
-    """Files as given; a folder stands for the .xlsx files in it (not Excel's ~$ lock files)."""
+    """Files as given; a folder stands for the .xlsx files in it (not Excel's ~$ lock files, nor
+    the results file of an earlier run that kexie wrote there); ``--out`` may not be a sheet."""
     found = []
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            found.extend(p for p in sorted(path.glob("*.xlsx"))
-                         if not p.name.startswith(("~$", ".")) and p.resolve() != out.resolve())
+            found.extend(p for p in sorted(path.glob("*.xlsx")) if not p.name.startswith(("~$", "."))
+                         and not (p.resolve() == out.resolve() and is_ours(p)))
         else:
             found.append(path)
     if not found:
         raise UsageProblem("没有找到任何评分表（.xlsx）")
+    check_not_input(out, found, "评分表")
     return found
 
 

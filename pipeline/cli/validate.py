@@ -10,7 +10,7 @@ import click
 
 from ..batch import DEFAULT_WORKSPACE
 from ..errors import UsageProblem
-from ..files import collect_pdfs
+from ..files import check_not_input, collect_pdfs
 from ..forms import load_form
 from ..program import load_program
 from ..report.validation import SUFFIXES, terminal_summary, write_reports
@@ -54,6 +54,8 @@ def validate(inputs, form_name, program_path, reports, fmt, jobs, db_path):
     paths = collect_pdfs(inputs)
     if not paths:
         raise UsageProblem("输入中没有 PDF 文件")
+    for target in reports:
+        check_not_input(target, paths, "要审查的文件")
     with progress_bar(len(paths), "形式审查") as bar:
         report = validate_files(paths, form, program, workspace=db_path, jobs=jobs, progress=bar.update)
     if reports:

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import FormDefinitionError
+from ..records import safe_yaml
 from .checks import parse_checks
 from .definition import Blind, FieldSpec, FormDefinition, Identity
 from .schema import labels_of, reject_unknown, suggest
@@ -55,7 +56,7 @@ def load_form(name_or_path) -> FormDefinition:
             hint = f"（是否要用「{close[0]}」？）" + hint
         raise FormDefinitionError(path, f"找不到表单定义{hint}")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = safe_yaml(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise FormDefinitionError(path, f"YAML 格式错误：{exc}") from None
     return parse_form(data, path)

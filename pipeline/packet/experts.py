@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ExpertsFileError
+from ..naming import NameAllocator
 from ..records import load_records
 
 EXPERT_COLUMNS = ("姓名", "单位", "组别")
@@ -22,11 +23,12 @@ class Expert:
     group: str
     avoid: list[str] = field(default_factory=list)
     row: int = 0  # the row in the experts file (for messages)
+    file_stem: str = ""  # set by load_experts: distinct for every expert of the file
 
     @property
     def stem(self) -> str:
         """The file name (without suffix) of this expert's packet and score sheet."""
-        return _UNSAFE_NAME.sub("_", f"{self.group}-{self.name}")
+        return self.file_stem or _UNSAFE_NAME.sub("_", f"{self.group}-{self.name}")
 
 
 def load_experts(path) -> list[Expert]:
@@ -63,6 +65,11 @@ def load_experts(path) -> list[Expert]:
         experts.append(Expert(name=name, unit=unit, group=group, avoid=avoid, row=row))
     if not experts:
         raise ExpertsFileError(path, "名单中没有任何专家")
+    # 「王 伟」 and 「王　伟」 are two rows but one file name once spaces are made safe: the
+    # second gets 「-2」, so neither packet replaces the other
+    names = NameAllocator()
+    for expert in experts:
+        expert.file_stem = names.claim(expert.stem, (".pdf", ".xlsx"))
     return experts
 
 

@@ -17,6 +17,7 @@ from ..errors import (
 )
 from ..files import collect_pdfs, sha256_file
 from ..forms import FormDefinition, text_value
+from ..processes import worker_pool
 from .redact import blind_copy, sensitive_strings
 
 
@@ -195,9 +196,8 @@ def _blind_copies(submissions: list[Submission], workers: int) -> dict:
     todo = [s for s in submissions if not s.reason and s.file.is_file()]
     paths, fields, forms = [s.file for s in todo], [s.fields for s in todo], [s.form for s in todo]
     if workers > 1 and len(todo) > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        
+        with worker_pool(workers) as pool:
             results = list(pool.map(_blind_copy_or_error, paths, fields, forms))
     else:
         results = [_blind_copy_or_error(p, f, m) for p, f, m in zip(paths, fields, forms)]

@@ -24,6 +24,19 @@ from ..errors import EncryptedDocument, UnreadableDocument
 #: refuse files above these limits (a 申报书 is about a dozen pages and a few MB)
 MAX_BYTES = 200 * 1024 * 1024
 MAX_PAGES = 300
+#: the most pixels one page may be drawn with: an A4 page at 600 dpi has 35 million; a page of
+#: 14400 pt (the largest ISO 32000 allows) at 300 dpi would be 3.6 billion, 10 GB of RGB
+MAX_PAGE_PIXELS = 40_000_000
+
+
+class PageTooLarge(pdfium.PdfiumError):
+    """A page whose picture at the asked resolution would exceed MAX_PAGE_PIXELS; raised as
+    pdfium's own error, so every caller that reports a page pdfium cannot draw reports this."""
+
+    def __init__(self, width: float, height: float, dpi: float):
+        self.width, self.height, self.dpi = width, height, dpi
+        super().__init__(f"页面尺寸 {width / 72 * 25.4:.0f}×{height / 72 * 25.4:.0f} 毫米过大，"
+                         f"按 {dpi:g} dpi 绘制超过 {MAX_PAGE_PIXELS // 1_000_000} 百万像素的上限")
 
 
 def check_file(path) -> None:
@@ -38,8 +51,9 @@ def check_file(path) -> None:
                   "请压缩（如降低扫描分辨率）后重新提交")
     with path.open("rb") as handle:
         head = handle.read(1024)
-        handle.seek(max(0, size - 2048))
-        tail = handle.read()
+        handle.seek(max(0, size - 65536))
+        # bytes after %%EOF are ignored by readers: uploads padded with NULs or spaces are whole
+        tail = handle.read().rstrip(b"\x00 \t\r\n\f")[-2048:]
     if b"%PDF-" not in head:
         raise UnreadableDocument(path, "不是 PDF 文件（文件头不是 %PDF），请提交 PDF 格式的文件")
     # A complete PDF ends with %%EOF (ISO 32000-1 §7.5.5); a cut-off upload does not, and
@@ -98,7 +112,11 @@ def pdfium_document(path, pages: int | None = None):
 
 
 def render_page(page, dpi: float) -> np.ndarray:
-    """One open pypdfium2 page as an RGB ``uint8`` array at ``dpi`` (its own copy of the pixels)."""
+    """One open pypdfium2 page as an RGB ``uint8`` array at ``dpi`` (its own copy of the pixels);
+    a page past the pixel budget is refused before pdfium allocates it."""
+    width, height = page.get_size()
+    if width * height * (dpi / 72.0) ** 2 > MAX_PAGE_PIXELS:
+        raise PageTooLarge(width, height, dpi)
     bitmap = page.render(scale=dpi / 72.0, rev_byteorder=True)  # RGB, not pdfium's BGR
     if bitmap.mode == "RGB":
         return np.array(bitmap.to_numpy())  # a copy, rows without padding
