@@ -6,15 +6,20 @@ each), so an expert giving the same score x on every criterion gives a weighted 
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import shutil
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
 import yaml
 
 from conftest import PROGRAM, ROSTER, docx_text
-from pipeline.scores import RESULT_COLUMNS, largest_remainder
-from pipeline.scoresheet import read_score_sheet, write_score_sheet
+from pipeline.runs import PacketRun, new_run_id, record_run
+from pipeline.scores import RESULT_COLUMNS, REVIEW_COLUMNS, largest_remainder
+from pipeline.scoresheet import expected_cells, read_score_sheet, write_score_sheet
 
 CRITERIA = ["针对性", "创新性", "规范性", "实效性", "完整性"]
 
@@ -45,14 +50,50 @@ def write_program(tmp_path, funds=None, rules=None, notice=None, holidays=None, 
     return path
 
 
-def expert_sheet(tmp_path, expert: str, submissions: list[dict], scores: dict, group: str = "第一组"):
-    """Write an expert's sheet and fill it as the expert would: scores[编号] is a number (the same
-    on every criterion), a list of five, or absent (left blank)."""
-    from pipeline.program import load_program
+class Review:
+    """A packet run as ``kexie packet`` records it — experts by id, the assignment with its 回避,
+    each score sheet's fixed cells — kept in the workspace the ``run`` fixture's commands use
+    (``folder/outputs/kexie.sqlite``); each sheet written by ``write_score_sheet`` as packet writes
+    it, then filled in as the expert would."""
 
-    criteria = load_program(PROGRAM)["评审标准"]
-    path = tmp_path / f"{expert}.xlsx"
-    write_score_sheet(path, expert, group, submissions, criteria)
+    _open: dict = {}
+
+    def __init__(self, folder, created: str | None = None):
+        self.folder = Path(folder)
+        self.workspace = self.folder / "outputs" / "kexie.sqlite"
+        self.run = PacketRun(id=new_run_id(), created=created or dt.datetime.now().isoformat())
+
+    @classmethod
+    def of(cls, folder) -> Review:
+        """The one run of a test's folder (what ``expert_sheet`` adds its experts to)."""
+        return cls._open.setdefault(str(folder), cls(folder))
+
+    def sheet(self, expert: str, submissions: list[dict], scores: dict, group: str = "第一组",
+              withheld: dict | None = None, file: str | None = None) -> Path:
+        """Add an expert who reviews ``submissions`` (and had ``withheld`` {编号: reason}
+        withheld), write his sheet and fill it: scores[编号] is a number (the same on every
+        criterion), a list of five, or absent (left blank)."""
+        from pipeline.program import load_program
+
+        run = self.run
+        eid = f"E{len(run.experts) + 1:02d}"
+        run.experts[eid] = {"name": expert, "unit": f"{expert}的单位", "group": group}
+        for submission in submissions + [{"编号": code} for code in withheld or {}]:
+            run.submissions.setdefault(submission["编号"], dict(submission, 组别=group))
+        run.assignment += [{"code": s["编号"], "expert": eid, "reviews": True, "reason": ""} for s in submissions]
+        run.assignment += [{"code": code, "expert": eid, "reviews": False, "reason": reason}
+                           for code, reason in (withheld or {}).items()]
+        path = self.folder / (file or f"{expert}.xlsx")
+        write_score_sheet(path, expert, group, submissions, load_program(PROGRAM)["评审标准"],
+                          run_id=run.id, expert_id=eid)
+        run.sheets[eid] = expected_cells(path)
+        record_run(self.workspace, run)
+        fill_scores(path, submissions, scores)
+        return path
+
+
+def fill_scores(path, submissions: list[dict], scores: dict, first_row: int = 6) -> Path:
+    """Type scores into a sheet's yellow cells, as an expert does."""
     book = openpyxl.load_workbook(path)
     sheet = book["评分表"]
     for offset, submission in enumerate(submissions):
@@ -61,7 +102,21 @@ def expert_sheet(tmp_path, expert: str, submissions: list[dict], scores: dict, g
             continue
         values = given if isinstance(given, list) else [given] * len(CRITERIA)
         for i, value in enumerate(values):
-            sheet.cell(row=6 + offset, column=5 + i, value=value)
+            sheet.cell(row=first_row + offset, column=5 + i, value=value)
+    book.save(path)
+    return path
+
+
+def expert_sheet(tmp_path, expert: str, submissions: list[dict], scores: dict, group: str = "第一组"):
+    """An expert's filled sheet, of the one packet run of ``tmp_path`` (see ``Review``)."""
+    return Review.of(tmp_path).sheet(expert, submissions, scores, group)
+
+
+def edit(path, **cells) -> Path:
+    """Change cells of a returned sheet outside kexie (openpyxl ignores the sheet's protection)."""
+    book = openpyxl.load_workbook(path)
+    for ref, value in cells.items():
+        book["评分表"][ref] = value
     book.save(path)
     return path
 
@@ -117,7 +172,7 @@ def test_three_experts_weighted_totals_averaged(run, tmp_path):
     result = run("scores", *sheets, "--program", program, "--out", "results.xlsx")
     assert result.exit_code == 0, result.output
     header, _rows = sheet_rows(tmp_path / "results.xlsx", "结果")
-    assert header == RESULT_COLUMNS
+    assert header == RESULT_COLUMNS + REVIEW_COLUMNS
     rows = by_number(tmp_path / "results.xlsx")
     assert rows["001"]["平均分"] == 83.33  # (83.75 + 80 + 86.25) / 3 = 83.333…
     assert rows["001"]["专家数"] == 3 and rows["001"]["排名"] == 1 and rows["001"]["等级"] == "良"
@@ -197,9 +252,9 @@ def test_the_same_expert_twice_counts_once(run, tmp_path):
     subs = roster_submissions(1)
     first = expert_sheet(tmp_path, "甲", subs, {"001": 88})
     (tmp_path / "copy").mkdir()
-    second = expert_sheet(tmp_path / "copy", "甲", subs, {"001": 60})
+    second = fill_scores(shutil.copy(first, tmp_path / "copy" / "甲.xlsx"), subs, {"001": 60})
     result = run("scores", first, second, "--program", write_program(tmp_path), "--out", "results.xlsx")
-    assert result.exit_code == 1 and "同一位专家" in result.output
+    assert result.exit_code == 1 and "与评分表「甲.xlsx」是同一位专家" in result.output
     row = by_number(tmp_path / "results.xlsx")["001"]
     assert row["专家数"] == 1 and row["平均分"] == 88
 
