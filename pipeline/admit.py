@@ -6,9 +6,10 @@ A sheet counts only when, in this order:
 2. it carries a packet run's id, and the run is the one being tallied (``--manifest``, else the
    latest run the sheets name that the workspace keeps): a sheet of another run is refused;
 3. its expert id is one of the run's experts who was sent a sheet (an expert not on the list:
-   refused), and no sheet of the same expert came before it;
+   refused);
 4. nothing outside its yellow input cells differs from what ``kexie packet`` wrote: the expert,
-   the group, every row's 编号 and names, the header, the 满分, the formulas; no row added.
+   the group, every row's 编号 and names, the header, the 满分, the formulas; no row added;
+5. no sheet of the same expert came before it.
 
 A row counts only for a submission the run gave that expert. Rows for anything else — a
 submission withheld from him for 回避, one of another group, one nobody applied for — are named one
@@ -133,8 +134,6 @@ def _admit(sheet: ReturnedSheet, run: PacketRun, seen: dict, problems: list) -> 
         return refuse("该专家在该批评审中没有分到材料，也没有发出评分表：未计入")
     name = run.experts[eid]["name"]
     label = run.expert_label(eid) if sheet.expert == name else sheet.expert
-    if eid in seen:
-        return refuse(f"与评分表「{seen[eid]}」是同一位专家：本表未计入", label)
     changes = changed_cells(sheet.cells, expected)
     foreign = _foreign_rows(sheet, run, eid, label, problems)
     if changes:
@@ -142,6 +141,8 @@ def _admit(sheet: ReturnedSheet, run: PacketRun, seen: dict, problems: list) -> 
         more = f"等{len(changes)}处" if len(changes) > SHOWN_CHANGES else ""
         return refuse(f"黄色单元格以外的内容与 kexie packet 生成时不同（{shown}{more}）：整张评分表未计入，"
                       "请在原评分表的黄色单元格中打分后交回", label)
+    if eid in seen:
+        return refuse(f"与评分表「{seen[eid]}」是同一位专家：本表未计入", label)
     seen[eid] = sheet.file
     rows = [row for row in sheet.rows if not any(row is other for other in foreign)]
     return AdmittedSheet(sheet.file, eid, label, run.experts[eid]["group"], rows)
