@@ -125,7 +125,8 @@ def _admit(sheet: ReturnedSheet, run: PacketRun, seen: dict, problems: list) -> 
     if not sheet.run_id:
         return refuse("没有评审批次编号：不是 kexie packet 生成的评分表，未计入（请用评审包中的评分表）")
     if sheet.run_id != run.id:
-        return refuse(f"来自另一批评审包（批次「{sheet.run_id}」），本次汇总的是批次「{run.id}」：未计入")
+        return refuse(f"来自另一批评审包（批次「{sheet.run_id}」），本次汇总的是批次「{run.id}」：未计入"
+                      "（要汇总的若是另一批，请用 --manifest 指明其 manifest.json）")
     eid = sheet.expert_id or ""
     expected = run.sheets.get(eid)
     if eid not in run.experts:
