@@ -95,7 +95,7 @@ def _read(path: Path, criteria: list[dict], problems: list[ScoreProblem]) -> Ret
         expert, group, rows = read_score_sheet(path)
         try:
             run_id, expert_id, cells = read_stamp(path)
-        except Exception as exc:  # openpyxl raises many kinds on damaged files, as in records.read_sheet
+        except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds on damaged files (records.read_sheet)
             raise DataFileError(path, f"Excel 文件已损坏，无法打开（{exc.__class__.__name__}）") from None
     except InputFileError as exc:
         problems.append(ScoreProblem(path.name, exc.reason))
@@ -120,7 +120,8 @@ def _read(path: Path, criteria: list[dict], problems: list[ScoreProblem]) -> Ret
 
 def _admit(sheet: ReturnedSheet, run: PacketRun, seen: dict, problems: list) -> AdmittedSheet | None:
     def refuse(reason: str, expert: str | None = None) -> None:
-        problems.append(ScoreProblem(sheet.file, reason, expert=expert or sheet.expert))
+        codes = "、".join(dict.fromkeys(row.get("编号") or f"第{row['行号']}行" for row in sheet.rows))
+        problems.append(ScoreProblem(sheet.file, reason, expert=expert or sheet.expert, submission=codes))
 
     if not sheet.run_id:
         return refuse("没有评审批次编号：不是 kexie packet 生成的评分表，未计入（请用评审包中的评分表）")

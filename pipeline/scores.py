@@ -37,7 +37,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from pathlib import Path
 
 from .admit import ScoreProblem, admit_sheets, submission_label
 from .errors import DataFileError, ProgramFileError

@@ -12,12 +12,13 @@ import shutil
 import sqlite3
 from decimal import Decimal
 from pathlib import Path
+from typing import ClassVar
 
 import openpyxl
 import pytest
 import yaml
-
 from conftest import PROGRAM, ROSTER, docx_text
+
 from pipeline.files import sha256_file
 from pipeline.runs import PacketRun, new_run_id, record_run
 from pipeline.scores import RESULT_COLUMNS, REVIEW_COLUMNS, largest_remainder
@@ -58,7 +59,7 @@ class Review:
     (``folder/outputs/kexie.sqlite``); each sheet written by ``write_score_sheet`` as packet writes
     it, then filled in as the expert would."""
 
-    _open: dict = {}
+    _open: ClassVar[dict] = {}
 
     def __init__(self, folder, created: str | None = None):
         self.folder = Path(folder)
@@ -416,9 +417,9 @@ def test_a_sheet_from_an_expert_not_on_the_list_is_refused(run, tmp_path):
     result = run("scores", *sheets, copied, bare, forged, "--program", write_program(tmp_path), "--out", "r.xlsx")
     assert result.exit_code == 1, result.output
     out = result.output
-    assert "评分表「钱七.xlsx」，专家「钱七」：黄色单元格以外的内容与 kexie packet 生成时不同（B2（评审专家） 原为「乙」，现为「钱七」）" in out
-    assert "评分表「孙八.xlsx」，专家「孙八」：没有评审批次编号" in out
-    assert "评分表「周九.xlsx」，专家「周九」：专家编号「E09」不在该批评审的专家名单中" in out
+    assert "评分表「钱七.xlsx」，专家「钱七」，项目「001、002」：黄色单元格以外的内容与 kexie packet 生成时不同（B2（评审专家） 原为「乙」，现为「钱七」）" in out
+    assert "评分表「孙八.xlsx」，专家「孙八」，项目「001、002」：没有评审批次编号" in out
+    assert "评分表「周九.xlsx」，专家「周九」，项目「001、002」：专家编号「E09」不在该批评审的专家名单中" in out
     rows = by_number(tmp_path / "r.xlsx")
     assert (rows["001"]["专家数"], rows["001"]["平均分"]) == (2, 81) and rows["002"]["平均分"] == 71
     assert {d[1] for d in detail_of(tmp_path / "r.xlsx")} == {"甲", "乙"}
@@ -437,7 +438,7 @@ def test_scores_for_a_submission_withheld_for_conflict_are_refused(run, tmp_path
     out = result.output
     unit1 = subs[0]["申报单位"]
     assert f"评分表「乙.xlsx」，专家「乙」，项目「001 {unit1}」：该项目未分配给该专家（回避：本人单位为申报单位）：本行未计入" in out
-    assert "评分表「乙.xlsx」，专家「乙」：黄色单元格以外的内容与 kexie packet 生成时不同（A7 原为空，现为「001」" in out
+    assert "评分表「乙.xlsx」，专家「乙」，项目「002、001」：黄色单元格以外的内容与 kexie packet 生成时不同（A7 原为空，现为「001」" in out
     rows = by_number(tmp_path / "r.xlsx")
     assert (rows["001"]["专家数"], rows["001"]["平均分"]) == (2, 81)  # 甲 and 丙: (80 + 82) / 2, not 87.33
     # the refused sheet held 乙's scores for 002 too: 002 has fewer sheets than assigned, and says so
@@ -490,7 +491,7 @@ def test_a_sheet_from_another_packet_run_is_refused(run, tmp_path):
     new_sheets = [new.sheet("甲", subs, {"001": 80, "002": 70}), new.sheet("乙", subs, {"001": 82, "002": 72})]
     result = run("scores", *new_sheets, old_sheets[2], "--program", write_program(tmp_path), "--out", "r.xlsx")
     assert result.exit_code == 1, result.output
-    assert (f"评分表「丙.xlsx」，专家「丙」：来自另一批评审包（批次「{old.run.id}」），"
+    assert (f"评分表「丙.xlsx」，专家「丙」，项目「001、002」：来自另一批评审包（批次「{old.run.id}」），"
             f"本次汇总的是批次「{new.run.id}」：未计入") in result.output
     rows = by_number(tmp_path / "r.xlsx")
     assert (rows["001"]["专家数"], rows["001"]["平均分"], rows["001"]["应评专家数"]) == (2, 81, 2)
@@ -512,7 +513,7 @@ def test_a_manifest_names_the_run_and_a_changed_manifest_is_refused(run, tmp_pat
     result = run("scores", *old_sheets, new_sheet, "--manifest", manifest, "--program", write_program(tmp_path),
                  "--out", "r.xlsx")
     assert result.exit_code == 1, result.output
-    assert f"评分表「甲.xlsx」，专家「甲」：来自另一批评审包（批次「{new.run.id}」）" in result.output
+    assert f"评分表「甲.xlsx」，专家「甲」，项目「001、002」：来自另一批评审包（批次「{new.run.id}」）" in result.output
     assert by_number(tmp_path / "r.xlsx")["002"]["平均分"] == 62
     # a manifest changed after kexie packet wrote it (here: 乙 dropped from the assignment) is refused
     changed = json.loads(manifest.read_text(encoding="utf-8"))
@@ -538,7 +539,8 @@ def test_a_sheet_edited_outside_its_yellow_cells_is_refused(run, tmp_path, cells
     edit(a, **cells)
     result = run("scores", a, b, "--program", write_program(tmp_path), "--out", "r.xlsx")
     assert result.exit_code == 1, result.output
-    assert ("评分表「甲.xlsx」，专家「甲」：黄色单元格以外的内容与 kexie packet 生成时不同（"
+    codes = "002、001" if "A6" in cells else "001、002"  # the 编号 the sheet now holds, as named
+    assert (f"评分表「甲.xlsx」，专家「甲」，项目「{codes}」：黄色单元格以外的内容与 kexie packet 生成时不同（"
             + shown.format(unit=subs[0]["申报单位"])) in result.output
     rows = by_number(tmp_path / "r.xlsx")
     assert (rows["001"]["平均分"], rows["002"]["平均分"]) == (80, 70)  # 乙's alone
