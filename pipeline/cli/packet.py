@@ -75,8 +75,8 @@ def packet(submissions, experts_path, program_path, out_dir, blind, include_inco
     for error in result.errors:
         click.secho(f"失败：{error.message}", fg="red", err=True)
     reviewed = sum(1 for s in items if not s.reason)
-    click.echo(f"评审包（批次 {result.run.id}）：{len(result.packets)} 位专家，纳入材料 {reviewed} 份，未纳入 {len(result.excluded)} 份"
-               f"{'（匿名评审）' if blind else ''}。输出目录：{Path(out_dir)}")
+    click.echo(f"评审包（批次 {result.run.id}）：{len(result.packets)} 位专家，纳入材料 {reviewed} 份，"
+               f"未纳入 {len(result.excluded)} 份{'（匿名评审）' if blind else ''}。输出目录：{Path(out_dir)}")
     sys.exit(0 if result.ok else 1)
 
 

@@ -69,8 +69,8 @@ def write_packets(plan: Plan, submissions: list[Submission], out_dir, *, program
     included = [s for s in submissions if not s.reason]
     scores = pikepdf.open(io.BytesIO(score_pages([s.title(blind) for s in included], criteria)))
     score_page = {s.code: scores.pages[i] for i, s in enumerate(included)}
-    result.run = run = _new_run(plan, included)
-    ids = dict(zip(map(id, plan.experts), expert_ids(plan.experts)))
+    ids = dict(zip(map(id, plan.experts), expert_ids(plan.experts)))  # Expert objects → E01 …
+    result.run = run = _new_run(plan, included, ids)
     for expert in plan.experts:
         packet = plan.packet_of(expert)
         if not packet:  # nothing to review: no empty packet to send
@@ -105,9 +105,8 @@ def write_packets(plan: Plan, submissions: list[Submission], out_dir, *, program
     return result
 
 
-def _new_run(plan: Plan, included: list[Submission]) -> PacketRun:
+def _new_run(plan: Plan, included: list[Submission], ids: dict) -> PacketRun:
     """The run's record before its sheets are written: experts by id, the assignment, the submissions."""
-    ids = dict(zip(map(id, plan.experts), expert_ids(plan.experts)))
     return PacketRun(
         id=new_run_id(), created=_dt.datetime.now().isoformat(timespec="seconds"),
         experts={ids[id(e)]: {"name": e.name, "unit": e.unit, "group": e.group} for e in plan.experts},
