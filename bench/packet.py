@@ -125,7 +125,8 @@ def main() -> None:
         for label, extra in runs:
             out = work / ("out-blind" if extra else "out")
             command = [kexie, "packet", str(report), "--experts", str(experts),
-                       "--program", str(ROOT / "samples" / "program.yaml"), "--out", str(out), *extra]
+                       "--program", str(ROOT / "samples" / "program.yaml"), "--out", str(out),
+                       "--db", str(work / "kexie.sqlite"), *extra]  # the run's record stays in the work folder
             start = time.perf_counter()
             done = subprocess.run(command, capture_output=True, text=True)
             seconds = time.perf_counter() - start

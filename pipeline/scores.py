@@ -2,6 +2,10 @@
 
 The rules, in order:
 
+- a sheet counts only if it is one the packet run sent to one of its experts, unchanged outside
+  its yellow cells, and a row only for a submission the run gave that expert
+  (:mod:`pipeline.admit`; the run from :mod:`pipeline.runs`); what is refused is named, and so is
+  every submission with fewer sheets than the run assigned (「应评专家数」「未计评分的专家」);
 - each score must lie within 0..满分 of its criterion (programme 「评审标准」, 满分 default 100);
   a missing or out-of-range score is a problem naming the expert, the submission and the
   criterion. Only that expert's total for that submission is lost: the expert's other rows, the
@@ -33,17 +37,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from pathlib import Path
 
-from .errors import DataFileError, InputFileError, ProgramFileError
+from .admit import ScoreProblem, admit_sheets, submission_label
+from .errors import DataFileError, ProgramFileError
 from .numbers import parse_number
 from .records import load_records
-from .scoresheet import read_score_sheet
+from .runs import PacketRun
 
 #: the columns of 「结果」 and 「名单」, before any carried over from the roster
 RESULT_COLUMNS = ("排名", "编号", "申报单位", "试点单位", "项目名称", "负责人", "专家数", "平均分",
                   "等级", "分歧", "是否资助", "资助金额")
 SUBMISSION_KEYS = ("编号", "申报单位", "试点单位", "项目名称")
+#: the columns after RESULT_COLUMNS that say whether every assigned expert's sheet counted
+REVIEW_COLUMNS = ("应评专家数", "未计评分的专家")
 #: seed 003 第十八条: (lower bound inclusive, grade)
 GRADE_BANDS = ((Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"))
 LOWEST_GRADE = "差"
@@ -52,28 +58,6 @@ DEFAULT_SPREAD = Decimal(15)
 DROP_MIN_EXPERTS = 5
 FUNDED, NOT_FUNDED, UNDECIDED = "是", "否", "待定"
 _CENT = Decimal("0.01")
-
-
-@dataclass
-class ScoreProblem:
-    """A score or a sheet that could not be counted, with where it is."""
-
-    file: str
-    reason: str
-    expert: str | None = None
-    submission: str | None = None
-    criterion: str | None = None
-
-    @property
-    def message(self) -> str:
-        parts = [f"评分表「{self.file}」"] if self.file else []
-        if self.expert:
-            parts.append(f"专家「{self.expert}」")
-        if self.submission:
-            parts.append(f"项目「{self.submission}」")
-        if self.criterion:
-            parts.append(f"评审标准「{self.criterion}」")
-        return "，".join(parts) + "：" + self.reason
 
 
 @dataclass
@@ -86,6 +70,7 @@ class ExpertScore:
     scores: dict  # criterion → Decimal, or None when missing or invalid
     total: Decimal | None = None  # None when any score is missing or invalid
     counted: str = ""  # 计入 / 去掉（最高分） / 去掉（最低分） / 不计（评分不全）
+    expert_id: str = ""  # the packet run's id of the expert (E01 …)
 
 
 @dataclass
@@ -119,6 +104,7 @@ class ScoreResults:
     problems: list[ScoreProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     extra_columns: list[str] = field(default_factory=list)
+    run_id: str = ""
 
     @property
     def funded(self) -> list[SubmissionResult]:
@@ -193,72 +179,18 @@ def _format(number: Decimal) -> str:
     return f"{number.normalize():f}"
 
 
-def _read_sheets(paths, criteria, problems) -> list[tuple[str, str, str, list[dict]]]:
-    """Every readable sheet as (file name, expert, group, rows); the rest become problems."""
-    names = [c["名称"] for c in criteria]
-    sheets, experts = [], {}
-    for path in paths:
-        path = Path(path)
-        try:
-            expert, group, rows = read_score_sheet(path)
-        except InputFileError as exc:
-            problems.append(ScoreProblem(path.name, exc.reason))
-            continue
-        columns = list(rows[0]["评分"]) if rows else []
-        missing = [n for n in names if n not in columns]
-        unknown = [c for c in columns if c not in names]
-        if rows and (missing or unknown):
-            detail = []
-            if missing:
-                detail.append(f"缺少评审标准「{'、'.join(missing)}」")
-            if unknown:
-                detail.append(f"有计划文件中没有的评审标准「{'、'.join(unknown)}」")
-            problems.append(ScoreProblem(path.name, "；".join(detail) + "：整张评分表未计入，请用本计划生成的评分表",
-                                         expert=expert))
-            continue
-        if not rows:
-            problems.append(ScoreProblem(path.name, "评分表中没有任何项目", expert=expert))
-            continue
-        if expert in experts:
-            problems.append(ScoreProblem(path.name, f"与评分表「{experts[expert]}」是同一位专家：本表未计入",
-                                         expert=expert))
-            continue
-        experts[expert] = path.name
-        sheets.append((path.name, expert, group, rows))
-    return sheets
-
-
-def _submission_key(row: dict) -> str:
-    return row.get("编号") or row.get("申报单位") or ""
-
-
-def _collect(sheets, criteria, problems) -> dict[str, SubmissionResult]:
+def _collect(run: PacketRun, sheets, criteria, problems) -> dict[str, SubmissionResult]:
+    """Every submission of the run (none vanishes), with the scores of the sheets that count."""
     submissions: dict[str, SubmissionResult] = {}
-    for file, expert, group, rows in sheets:
-        seen = set()
-        for row in rows:
-            key = _submission_key(row)
-            label = " ".join(v for v in (row.get("编号"), row.get("申报单位")) if v) or f"第{row['行号']}行"
-            if not key:
-                problems.append(ScoreProblem(file, f"第{row['行号']}行没有编号和申报单位：本行未计入", expert=expert))
-                continue
-            if key in seen:
-                problems.append(ScoreProblem(file, f"项目在表中出现了两次（第{row['行号']}行未计入）",
-                                             expert=expert, submission=label))
-                continue
-            seen.add(key)
-            submission = submissions.get(key)
-            if submission is None:
-                submission = submissions[key] = SubmissionResult(
-                    key=key, fields={k: row.get(k, "") for k in SUBMISSION_KEYS})
-            elif row.get("申报单位") and submission.fields["申报单位"] and row["申报单位"] != submission.fields["申报单位"]:
-                problems.append(ScoreProblem(
-                    file, f"编号相同但申报单位不同（其他评分表中为「{submission.fields['申报单位']}」）：本行未计入",
-                    expert=expert, submission=label))
-                continue
-            for k in SUBMISSION_KEYS:  # fill what an earlier sheet left blank
-                if not submission.fields.get(k) and row.get(k):
-                    submission.fields[k] = row[k]
+    for code, entry in run.submissions.items():
+        fields = {k: entry.get(k, "") for k in SUBMISSION_KEYS}
+        fields["编号"] = code
+        submissions[code] = SubmissionResult(key=code, fields=fields)
+    for sheet in sheets:
+        file, expert, group = sheet.file, sheet.expert, sheet.group
+        for row in sheet.rows:
+            submission = submissions[row["编号"]]
+            label = submission_label(run, row["编号"])
             scores, complete = {}, True
             for criterion in criteria:
                 name, maximum = criterion["名称"], criterion["满分"]
@@ -280,8 +212,22 @@ def _collect(sheets, criteria, problems) -> dict[str, SubmissionResult]:
             if complete:
                 total = sum((scores[c["名称"]] / c["满分"] * c["权重"] for c in criteria), Decimal(0))
             submission.experts.append(ExpertScore(expert, group, file, scores, total,
-                                                  "计入" if complete else "不计（评分不全）"))
+                                                  "计入" if complete else "不计（评分不全）", sheet.expert_id))
     return submissions
+
+
+def _missing_sheets(run: PacketRun, submissions: dict[str, SubmissionResult], problems) -> None:
+    """Name every submission with fewer counted sheets than the run assigned, and say so in its row."""
+    for code, submission in submissions.items():
+        assigned = run.reviewers(code)
+        got = {e.expert_id for e in submission.experts}
+        missing = [run.expert_label(eid) for eid in assigned if eid not in got]
+        submission.fields[REVIEW_COLUMNS[0]] = len(assigned)
+        submission.fields[REVIEW_COLUMNS[1]] = "、".join(missing)
+        if missing and assigned:
+            problems.append(ScoreProblem("", f"分配给{len(assigned)}位专家，只有{len(assigned) - len(missing)}份评分表"
+                                             f"计入（未交或未计入：{'、'.join(missing)}）：平均分只按计入的评分计算",
+                                         submission=submission.label))
 
 
 # --- the whole review ----------------------------------------------------------------------
@@ -312,8 +258,10 @@ def _flatten(fields: dict, prefix: str = "") -> dict:
     return out
 
 
-def score(paths, program: dict, roster: dict[str, dict] | None = None) -> ScoreResults:
-    """Read the score sheets at ``paths`` and rank, grade and fund the submissions."""
+def score(paths, program: dict, roster: dict[str, dict] | None = None, *, workspace,
+          manifest=None) -> ScoreResults:
+    """Read the score sheets at ``paths`` and rank, grade and fund the submissions; the sheets
+    are checked against their packet run, kept in ``workspace`` or named by ``manifest``."""
     criteria = criteria_from_program(program)
     rules = program.get("评审规则") or {}
     drop_extremes = bool(rules.get("去掉最高最低分", False))
@@ -326,13 +274,14 @@ def score(paths, program: dict, roster: dict[str, dict] | None = None) -> ScoreR
         _factor_pool(funds)  # refuse a bad programme before reading any sheet
 
     problems: list[ScoreProblem] = []
-    sheets = _read_sheets(paths, criteria, problems)
-    submissions = _collect(sheets, criteria, problems)
+    run, sheets = admit_sheets(paths, criteria, problems, workspace=workspace, manifest=manifest)
+    submissions = _collect(run, sheets, criteria, problems)
+    _missing_sheets(run, submissions, problems)
     for submission in submissions.values():
         _average(submission, drop_extremes, threshold)
 
     warnings: list[str] = []
-    extra_columns = _merge_roster(submissions, roster, warnings)
+    extra_columns = list(REVIEW_COLUMNS) + _merge_roster(submissions, roster, warnings)
     ranked = [s for s in submissions.values() if s.average is not None]
     for submission, rank in zip(ranked, competition_ranks([s.average for s in ranked])):
         submission.rank = rank
@@ -341,8 +290,9 @@ def score(paths, program: dict, roster: dict[str, dict] | None = None) -> ScoreR
         if submission.average is None:
             warnings.append(f"项目「{submission.label}」没有一份完整的评分：未排名、未资助")
     order = sorted(submissions.values(), key=lambda s: (s.rank is None, s.rank or 0, s.key))
-    results = ScoreResults(criteria=criteria, submissions=order, experts=[s[1] for s in sheets],
-                           method=method, problems=problems, warnings=warnings, extra_columns=extra_columns)
+    results = ScoreResults(criteria=criteria, submissions=order, experts=[s.expert for s in sheets],
+                           method=method, problems=problems, warnings=warnings, extra_columns=extra_columns,
+                           run_id=run.id)
     _fund(results, funds, roster)
     if roster is not None:
         for submission in results.funded:
@@ -373,7 +323,7 @@ def _merge_roster(submissions, roster, warnings) -> list[str]:
     if roster is None:
         return []
     extra: list[str] = []
-    reserved = set(RESULT_COLUMNS) | {"序号"}
+    reserved = set(RESULT_COLUMNS) | set(REVIEW_COLUMNS) | {"序号"}
     units = {s.fields["申报单位"] for s in submissions.values()}
     unscored = [unit for unit in roster if unit not in units]
     if unscored:

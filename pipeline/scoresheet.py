@@ -13,7 +13,13 @@ The layout is fixed so a returned workbook can be read without guessing:
 
 Score cells accept a decimal between 0 and the criterion's 满分 (Excel data validation, which
 WPS honours too); 总分 is a formula giving the weighted total (Σ score ÷ 满分 × 权重). Rows 1–5
-and columns A–D stay frozen while the expert scrolls. The sheet is named 「评分表」.
+and columns A–D stay frozen while the expert scrolls. The sheet is named 「评分表」; it is
+protected without a password, its yellow score cells alone unlocked, so that a slip of the hand
+cannot change a 编号 (protection is not security: ``pipeline.admit`` compares every cell outside
+the yellow ones with what was written, ``expected_cells``).
+
+A sheet made by ``kexie packet`` carries its run's id and its expert's id on a very hidden sheet
+「kexie」 (B1, B2), which Excel and WPS keep when the expert saves; ``read_stamp`` reads them.
 This module is the only one that knows the layout; ``pipeline.scores`` works on what
 ``read_score_sheet`` returns.
 """
@@ -30,6 +36,9 @@ from .records import read_sheet
 from .xlsx import put
 
 SHEET_NAME = "评分表"
+STAMP_SHEET = "kexie"
+#: the stamp sheet's cells: (label, value) for the run id and the expert id
+RUN_CELLS, EXPERT_ID_CELLS = ("A1", "B1"), ("A2", "B2")
 EXPERT_LABEL, GROUP_LABEL = "评审专家", "评审组别"
 #: the fixed cells of the header block: (label cell, value cell)
 EXPERT_CELLS, GROUP_CELLS = ("A2", "B2"), ("C2", "D2")
@@ -42,11 +51,13 @@ _WIDTHS = {"编号": 8, "申报单位": 24, "试点单位": 24, "项目名称": 
 
 
 def write_score_sheet(path, expert: str, group: str, submissions: list[dict], criteria: list[dict],
-                      title: str = "专家评审评分表", columns=SUBMISSION_COLUMNS) -> Path:
+                      title: str = "专家评审评分表", columns=SUBMISSION_COLUMNS, *, run_id: str | None = None,
+                      expert_id: str | None = None) -> Path:
     """Write one expert's score sheet for ``submissions`` ({column: value}) on ``criteria``
-    ({名称, 权重, 满分}); ``columns``: 编号 and the columns that name each submission."""
+    ({名称, 权重, 满分}); ``columns``: 编号 and the columns that name each submission;
+    ``run_id`` and ``expert_id``: the packet run's and the expert's ids, stamped on the sheet."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -102,6 +113,7 @@ def write_score_sheet(path, expert: str, group: str, submissions: list[dict], cr
             letter = get_column_letter(first_score + i)
             cell = sheet.cell(row=row, column=first_score + i)
             cell.border, cell.fill, cell.number_format = box, shaded, "0.0#"
+            cell.protection = Protection(locked=False)
             terms.append(f"{letter}{row}*{_number(criterion['权重'])}/{_number(maxima[i])}")
         span = f"{get_column_letter(first_score)}{row}:{get_column_letter(first_score + len(criteria) - 1)}{row}"
         total = sheet.cell(row=row, column=n_columns,
@@ -121,6 +133,15 @@ def write_score_sheet(path, expert: str, group: str, submissions: list[dict], cr
             check.add(f"{letter}{FIRST_ROW}:{letter}{last_row}")
             sheet.add_data_validation(check)
     sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=first_score)
+    sheet.protection.sheet = True
+    sheet.protection.formatColumns = sheet.protection.formatRows = False  # widths may change
+    if run_id:
+        stamp = book.create_sheet(STAMP_SHEET)
+        for (label_cell, value_cell), label, value in ((RUN_CELLS, "评审批次", run_id),
+                                                      (EXPERT_ID_CELLS, "专家编号", expert_id or "")):
+            stamp[label_cell], stamp[value_cell] = label, value
+        stamp.sheet_state = "veryHidden"
+        stamp.protection.sheet = True
 
     buffer = io.BytesIO()
     book.save(buffer)
@@ -184,6 +205,79 @@ def _parse(path: Path, table: list[list]) -> tuple[str, str, list[dict]]:
             continue  # a wholly empty row
         rows.append({"行号": number, **values, "评分": scores})
     return expert, text(2, group_col), rows
+
+
+def read_stamp(path) -> tuple[str | None, str | None, dict[str, str]]:
+    """A sheet's (run id, expert id, cells): the ids stamped by ``kexie packet`` (None when
+    absent) and every non-empty cell of 「评分表」 as text, formulas as written (``=IF(…)``)."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        run_id = expert_id = None
+        if STAMP_SHEET in book.sheetnames:
+            stamp = book[STAMP_SHEET]
+            run_id = _cell_text(stamp[RUN_CELLS[1]].value)
+            expert_id = _cell_text(stamp[EXPERT_ID_CELLS[1]].value)
+        cells = {}
+        if SHEET_NAME in book.sheetnames:
+            for line in book[SHEET_NAME].iter_rows():
+                for cell in line:
+                    text = _cell_text(cell.value)
+                    if text is not None:
+                        cells[cell.coordinate] = text
+        return run_id, expert_id, cells
+    finally:
+        book.close()
+
+
+def expected_cells(path) -> dict:
+    """What a score sheet just written must keep: {file, inputs (the yellow range, None when it
+    has no rows), cells (every non-empty cell, as ``read_stamp`` reads it)}, for the run's record."""
+    from openpyxl.utils import get_column_letter
+
+    path = Path(path)
+    _expert, _group, rows = read_score_sheet(path)
+    _run, _id, cells = read_stamp(path)
+    inputs = None
+    if rows:
+        first = len(rows[0]) - 1  # 1-based column of the first criterion: after 编号 and the identity columns
+        last = first + len(rows[0]["评分"]) - 1
+        inputs = f"{get_column_letter(first)}{FIRST_ROW}:{get_column_letter(last)}{FIRST_ROW + len(rows) - 1}"
+    return {"file": path.name, "inputs": inputs, "cells": cells}
+
+
+def changed_cells(cells: dict[str, str], expected: dict) -> list[tuple[str, str | None, str | None]]:
+    """The cells outside ``expected['inputs']`` that differ from ``expected['cells']``:
+    (cell, as written, as returned), in sheet order."""
+    from openpyxl.utils.cell import coordinate_from_string, range_boundaries
+
+    bounds = range_boundaries(expected["inputs"]) if expected.get("inputs") else (1, 1, 0, 0)
+
+    def place(ref: str) -> tuple[int, int]:
+        return coordinate_from_string(ref)[1], _column(ref)
+
+    def is_input(ref: str) -> bool:
+        row, col = place(ref)
+        return bounds[1] <= row <= bounds[3] and bounds[0] <= col <= bounds[2]
+
+    written = expected["cells"]
+    return [(ref, written.get(ref), cells.get(ref)) for ref in sorted(set(written) | set(cells), key=place)
+            if not is_input(ref) and written.get(ref) != cells.get(ref)]
+
+
+def _cell_text(value) -> str | None:
+    """A cell's value as text for comparing sheets: numbers as 100 / 7.5, empty as None."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        return f"{Decimal(str(value)).normalize():f}"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    text = str(value)
+    return text if text.strip() else None
 
 
 def _raw(value):

@@ -164,7 +164,8 @@ def normal(batch, tmp_path_factory):
 
     out = tmp_path_factory.mktemp("normal") / "评审包"
     result = CliRunner().invoke(main, ["packet", str(batch["report"]), "--experts", str(batch["experts"]),
-                                       "--program", str(PROGRAM), "--out", str(out), "--date", "2026-07-10"])
+                                       "--program", str(PROGRAM), "--out", str(out), "--date", "2026-07-10",
+                                       "--db", str(out.parent / "kexie.sqlite")])
     assert result.exit_code == 0, result.output
     return out
 
@@ -177,7 +178,8 @@ def blind(batch, tmp_path_factory):
 
     out = tmp_path_factory.mktemp("blind") / "评审包"
     result = CliRunner().invoke(main, ["packet", str(batch["report"]), "--experts", str(batch["experts"]),
-                                       "--program", str(PROGRAM), "--out", str(out), "--blind"])
+                                       "--program", str(PROGRAM), "--out", str(out), "--blind",
+                                       "--db", str(out.parent / "kexie.sqlite")])
     assert result.exit_code == 0, result.output
     return out
 

@@ -32,7 +32,8 @@ from .common import program_option, progress_bar, reports_errors
 @click.option("--date", "today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="封面上的发放日期（如 2026-07-10），默认为当天。")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), default=str(DEFAULT_WORKSPACE), show_default=True,
-              help="工作区数据库：给出 PDF 时，按其中的人工确认（kexie confirm）读取字段。")
+              help="工作区数据库：给出 PDF 时，按其中的人工确认（kexie confirm）读取字段；"
+                   "本批评审包（批次编号、专家、分配、manifest.json）记在其中，供 kexie scores 核对评分表。")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
               help="读取 PDF 字段、生成匿名副本的并行进程数（默认按 CPU 核数）。")
 @reports_errors
@@ -64,7 +65,7 @@ def packet(submissions, experts_path, program_path, out_dir, blind, include_inco
         result = packets.write_packets(plan, items, out_dir, program=program or {}, blind=blind,
                                        today=today.date() if today else _today(),
                                        inputs={"experts": experts_path, "program": program_path},
-                                       progress=bar.update)
+                                       progress=bar.update, workspace=db_path)
     for item in result.excluded:
         colour = "red" if item.failed else "yellow"
         click.secho(f"未纳入：{item.code} {item.file}：{item.reason}", fg=colour, err=True)
@@ -74,8 +75,8 @@ def packet(submissions, experts_path, program_path, out_dir, blind, include_inco
     for error in result.errors:
         click.secho(f"失败：{error.message}", fg="red", err=True)
     reviewed = sum(1 for s in items if not s.reason)
-    click.echo(f"评审包：{len(result.packets)} 位专家，纳入材料 {reviewed} 份，未纳入 {len(result.excluded)} 份"
-               f"{'（匿名评审）' if blind else ''}。输出目录：{Path(out_dir)}")
+    click.echo(f"评审包（批次 {result.run.id}）：{len(result.packets)} 位专家，纳入材料 {reviewed} 份，"
+               f"未纳入 {len(result.excluded)} 份{'（匿名评审）' if blind else ''}。输出目录：{Path(out_dir)}")
     sys.exit(0 if result.ok else 1)
 
 

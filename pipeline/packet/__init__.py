@@ -12,7 +12,8 @@ The workflow, as staff do it:
    a conflict of interest (their 单位 or 回避单位 is one of the submission's units, as its form's
    ``identity.conflicts`` names them).
 5. ``write_packets``: per expert ``<组别>-<姓名>.pdf`` and ``<组别>-<姓名>.xlsx``, then
-   ``assignment.xlsx`` and ``manifest.json``.
+   ``assignment.xlsx`` and ``manifest.json``; the run (its id is on every score sheet) is recorded
+   in the manifest and the workspace, for ``kexie scores`` to check the sheets against.
 
 ``make_packets`` runs the five steps. Every output is written under a temporary name and renamed,
 so a failed run never leaves half a file and never damages an earlier run's outputs.
@@ -34,7 +35,7 @@ __all__ = ["Decision", "Expert", "PacketResult", "Plan", "Submission", "assign",
 
 def make_packets(inputs, experts_path, out_dir, form: FormDefinition, *, program: dict | None = None,
                  program_path=None, blind: bool = False, include_incomplete: bool = False,
-                 today: _dt.date | None = None, workers: int = 1, progress=None) -> PacketResult:
+                 today: _dt.date | None = None, workers: int = 1, progress=None, workspace=None) -> PacketResult:
     """The whole command: experts, submissions, preparation, assignment, packets, manifest."""
     experts = load_experts(experts_path)  # a bad experts file stops the run before any work
     submissions = load_submissions(inputs, form, include_incomplete=include_incomplete, workers=workers)
@@ -43,4 +44,4 @@ def make_packets(inputs, experts_path, out_dir, form: FormDefinition, *, program
     return write_packets(plan, submissions, out_dir, program=program or {}, blind=blind,
                          today=today or _dt.date.today(), inputs={"experts": experts_path,
                                                                    "program": program_path},
-                         progress=progress)
+                         progress=progress, workspace=workspace)

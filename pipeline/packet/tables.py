@@ -69,6 +69,7 @@ def write_manifest(out: Path, plan, submissions, result, program: dict, blind: b
         "packets": packets,
         "experts_without_submissions": [{"expert": e.name, "group": e.group} for e in result.idle],
         "refused": [e.message for e in result.errors],
+        "run": result.run.as_dict() if result.run else None,  # what kexie scores checks sheets against
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
     return write_atomic(out / "manifest.json", text.encode("utf-8"))

@@ -1,6 +1,8 @@
 """Writing the packets: per expert one PDF (cover, 目录, each submission followed by its 评分表
 page, 汇总表; bookmarks, page labels, the expert's watermark on every page) and one score sheet,
-each written under a temporary name and renamed."""
+each written under a temporary name and renamed. The run gets an id, stamped on every score sheet,
+and is recorded (experts, assignment, each sheet's fixed cells, the manifest's path and hash) in
+the manifest and in the workspace, for ``kexie scores`` (:mod:`pipeline.runs`)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from pathlib import Path
 
 from ..errors import KexieError, RedactionFailed
 from ..files import move_atomic, sha256_file
+from ..runs import PacketRun, expert_ids, new_run_id, record_run
 from ..text import fold
 from .assign import Plan
 from .experts import Expert
@@ -36,6 +39,7 @@ class PacketResult:
     errors: list[KexieError] = field(default_factory=list)  # packets refused (redaction check)
     manifest: Path | None = None
     assignment: Path | None = None
+    run: PacketRun | None = None
 
     @property
     def ok(self) -> bool:
@@ -48,11 +52,12 @@ def criteria_of(program: dict) -> list[dict]:
 
 
 def write_packets(plan: Plan, submissions: list[Submission], out_dir, *, program: dict, blind: bool,
-                  today: _dt.date, inputs: dict | None = None, progress=None) -> PacketResult:
-    """Write every expert's packet and score sheet, then assignment.xlsx and manifest.json."""
+                  today: _dt.date, inputs: dict | None = None, progress=None, workspace=None) -> PacketResult:
+    """Write every expert's packet and score sheet, then assignment.xlsx and manifest.json; the
+    run is recorded in the manifest and, when given, in ``workspace``."""
     import pikepdf
 
-    from ..scoresheet import write_score_sheet
+    from ..scoresheet import expected_cells, write_score_sheet
     from .pages import score_pages
 
     out = Path(out_dir)
@@ -64,6 +69,8 @@ def write_packets(plan: Plan, submissions: list[Submission], out_dir, *, program
     included = [s for s in submissions if not s.reason]
     scores = pikepdf.open(io.BytesIO(score_pages([s.title(blind) for s in included], criteria)))
     score_page = {s.code: scores.pages[i] for i, s in enumerate(included)}
+    ids = dict(zip(map(id, plan.experts), expert_ids(plan.experts)))  # Expert objects → E01 …
+    result.run = run = _new_run(plan, included, ids)
     for expert in plan.experts:
         packet = plan.packet_of(expert)
         if not packet:  # nothing to review: no empty packet to send
@@ -77,8 +84,10 @@ def write_packets(plan: Plan, submissions: list[Submission], out_dir, *, program
             sheet = out / f"{expert.stem}.xlsx"
             write_score_sheet(sheet, expert.name, expert.group, [_sheet_row(s, blind) for s in packet],
                               criteria, title=f"{program.get('名称') or ''}专家评审评分表".strip(),
-                              columns=("编号", *(key for key, _ in packet[0].columns)))
-            entry["score_sheet"] = sheet.name
+                              columns=("编号", *(key for key, _ in packet[0].columns)),
+                              run_id=run.id, expert_id=ids[id(expert)])
+            run.sheets[ids[id(expert)]] = expected_cells(sheet)
+            entry["score_sheet"], entry["expert_id"] = sheet.name, ids[id(expert)]
             result.packets.append(entry)
         except RedactionFailed as exc:
             result.errors.append(exc)
@@ -86,11 +95,24 @@ def write_packets(plan: Plan, submissions: list[Submission], out_dir, *, program
             progress(1)
     result.assignment = write_assignment(out, plan, submissions, blind)
     result.manifest = write_manifest(out, plan, submissions, result, program, blind, today, inputs or {})
+    run.manifest, run.manifest_sha256 = str(result.manifest.resolve()), sha256_file(result.manifest)
+    if workspace is not None:
+        record_run(workspace, run)
     for item in submissions:
         if item.source is not None:
             item.source.close()
     scores.close()
     return result
+
+
+def _new_run(plan: Plan, included: list[Submission], ids: dict) -> PacketRun:
+    """The run's record before its sheets are written: experts by id, the assignment, the submissions."""
+    return PacketRun(
+        id=new_run_id(), created=_dt.datetime.now().isoformat(timespec="seconds"),
+        experts={ids[id(e)]: {"name": e.name, "unit": e.unit, "group": e.group} for e in plan.experts},
+        assignment=[{"code": d.submission.code, "expert": ids[id(d.expert)], "reviews": d.reviews,
+                     "reason": d.reason} for d in plan.decisions],
+        submissions={s.code: {"编号": s.code, **dict(s.columns), "组别": s.group} for s in included})
 
 
 def _sheet_row(item: Submission, blind: bool) -> dict:
