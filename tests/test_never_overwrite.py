@@ -13,7 +13,7 @@ import pikepdf
 
 from conftest import PROGRAM
 from test_packet import draw_submission, fields_for, write_experts
-from test_scores import expert_sheet, roster_submissions, write_program
+from test_scores import Review, expert_sheet, roster_submissions, write_program
 
 
 def test_a_rerun_of_scores_refuses_to_overwrite_results_staff_edited(run, tmp_path):
@@ -48,7 +48,8 @@ def test_scores_out_may_not_be_one_of_the_sheets(run, tmp_path):
     subs = roster_submissions(2)
     folder = tmp_path / "评分表"
     folder.mkdir()
-    sheets = [expert_sheet(folder, name, subs, {"001": 80, "002": 70}) for name in ("张三", "李四")]
+    review = Review.of(tmp_path)  # the run the sheets come from, in the commands' workspace
+    sheets = [review.sheet(name, subs, {"001": 80, "002": 70}, file=f"评分表/{name}.xlsx") for name in ("张三", "李四")]
     before = sheets[0].read_bytes()
     program = write_program(tmp_path)
     result = run("scores", folder, "--program", program, "--out", sheets[0])
