@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import (
+    ActiveContentLeft,
     DataFileError,
     KexieError,
     NoIdentity,
@@ -17,6 +18,7 @@ from ..errors import (
 )
 from ..files import collect_pdfs, sha256_file
 from ..forms import FormDefinition, text_value
+from .clean import active_parts, strip_active
 from .redact import blind_copy, sensitive_strings
 
 
@@ -146,7 +148,8 @@ def _problem_text(problem) -> str:
 
 
 def prepare(submissions: list[Submission], *, blind: bool, workers: int = 1, progress=None) -> None:
-    """Open each included submission once (blind: make its redacted copy); mark failures."""
+    """Open each included submission once (blind: make its redacted copy), keep only what draws
+    its pages (:mod:`pipeline.packet.clean`); mark failures."""
     import pikepdf
 
     copies = _blind_copies(submissions, workers) if blind else {}
@@ -167,6 +170,11 @@ def prepare(submissions: list[Submission], *, blind: bool, workers: int = 1, pro
                 item.source = pikepdf.open(io.BytesIO(item.blind.data))
             else:
                 item.source = pikepdf.open(item.file)
+            # pages, not programs: no action, script or embedded file reaches an expert (blind or not)
+            strip_active(item.source)
+            left = active_parts(item.source)
+            if left:
+                raise ActiveContentLeft(item.file, left)
             item.pages = len(item.source.pages)
             if item.pages == 0:
                 raise UnreadableDocument(item.file, "PDF 中没有任何页面")
