@@ -132,7 +132,7 @@ def main() -> None:
             if done.returncode != 0:
                 print(done.stdout, done.stderr, file=sys.stderr)
                 raise SystemExit(f"kexie packet 退出码 {done.returncode}")
-            pages = sum(p["pages"] for p in json.loads((out / "manifest.json").read_text("utf-8"))["packets"])
+            pages = sum(p["pages"] for p in json.loads((out / "办公室" / "manifest.json").read_text("utf-8"))["packets"])
             print(f"{label}：15 位专家的评审包共 {pages} 页，用时 {seconds:.1f} 秒")
         if args.keep:
             print(f"输出保留在 {work}")

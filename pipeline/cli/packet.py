@@ -21,8 +21,8 @@ from .common import program_option, progress_bar, reports_errors
               help="专家名单（.xlsx 等），列：姓名、单位、组别，可选「回避单位」（多个用、或；分隔）。")
 @program_option
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="输出目录：每位专家一份「组别-姓名.pdf」和评分表「组别-姓名.xlsx」，"
-                   "另有 assignment.xlsx 和 manifest.json。")
+              help="输出目录：其下「评审包/」是发给专家的文件（每位专家一份「组别-姓名.pdf」和评分表"
+                   "「组别-姓名.xlsx」），「办公室/」是留在办公室的分配表 assignment.xlsx 和 manifest.json。")
 @click.option("--blind", is_flag=True,
               help="匿名评审：去除表单定义所列的单位、负责人和成员的姓名、联系方式（页面转为图片）。")
 @click.option("--include-incomplete", is_flag=True,
@@ -48,8 +48,8 @@ def packet(submissions, experts_path, program_path, out_dir, blind, include_inco
 
     \b
     示例：
-      kexie packet 验证报告.json --experts 专家.xlsx --program samples/program.yaml --out 评审包
-      kexie packet 收到的申报书/ --experts 专家.xlsx --program samples/program.yaml --out 评审包 --blind
+      kexie packet 验证报告.json --experts 专家.xlsx --program samples/program.yaml --out 评审
+      kexie packet 收到的申报书/ --experts 专家.xlsx --program samples/program.yaml --out 匿名评审 --blind
     """
     program = load_program(program_path) if program_path else None
     workers = jobs or (os.cpu_count() or 1)
@@ -75,7 +75,8 @@ def packet(submissions, experts_path, program_path, out_dir, blind, include_inco
         click.secho(f"失败：{error.message}", fg="red", err=True)
     reviewed = sum(1 for s in items if not s.reason)
     click.echo(f"评审包：{len(result.packets)} 位专家，纳入材料 {reviewed} 份，未纳入 {len(result.excluded)} 份"
-               f"{'（匿名评审）' if blind else ''}。输出目录：{Path(out_dir)}")
+               f"{'（匿名评审）' if blind else ''}。发给专家：{Path(out_dir) / packets.PACKETS_DIR}；"
+               f"留存（勿发给专家）：{Path(out_dir) / packets.OFFICE_DIR}")
     sys.exit(0 if result.ok else 1)
 
 

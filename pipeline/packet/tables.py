@@ -33,7 +33,9 @@ def write_assignment(out: Path, plan, submissions, blind: bool) -> Path:
 
 
 def write_manifest(out: Path, plan, submissions, result, program: dict, blind: bool, today: _dt.date,
-                   inputs: dict) -> Path:
+                   inputs: dict, packets_folder: str = "") -> Path:
+    """The manifest in ``out`` (the office's folder); ``packets_folder``: where the experts'
+    files it names (``packets[].file``, ``packets[].score_sheet``) are, relative to ``out``."""
     by_code = {s.code: s for s in submissions}
 
     def described(s) -> dict:
@@ -59,6 +61,7 @@ def write_manifest(out: Path, plan, submissions, result, program: dict, blind: b
         "form": submissions[0].form.name if submissions else None,
         "date": today.isoformat(),
         "blind": blind,
+        "packets_folder": packets_folder,
         "inputs": {k: {"file": str(v), "sha256": _hash_or_none(v)} for k, v in inputs.items() if v},
         "groups": plan.groups,
         "submissions": [described(s) for s in submissions if not s.reason],
