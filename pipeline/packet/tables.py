@@ -43,7 +43,8 @@ def write_manifest(out: Path, plan, submissions, result, program: dict, blind: b
                  **dict(s.columns), "group": s.group or None, "pages": s.pages}
         if s.blind is not None:
             entry["blind"] = {"pages_withheld": s.blind.withheld, "pages_scanned": s.blind.scanned,
-                              "boxes_painted": s.blind.painted, "ocr": s.blind.ocr}
+                              "boxes_painted": s.blind.painted, "ocr": s.blind.ocr,
+                              "pages_read_back": s.blind.read_back}
         return entry
 
     packets = []
