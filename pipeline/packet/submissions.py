@@ -205,7 +205,10 @@ def _blind_copies(submissions: list[Submission], workers: int) -> dict:
     if workers > 1 and len(todo) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        from ..read.ocr import share_cores
+
+        # each worker's OCR threads get its share of the cores (the read-back of painted pages)
+        with ProcessPoolExecutor(max_workers=workers, initializer=share_cores, initargs=(workers,)) as pool:
             results = list(pool.map(_blind_copy_or_error, paths, fields, forms))
     else:
         results = [_blind_copy_or_error(p, f, m) for p, f, m in zip(paths, fields, forms)]
