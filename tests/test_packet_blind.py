@@ -68,14 +68,14 @@ def _text_image(text: str):
     return image
 
 
-def pack_blind(run, tmp_path: Path, pdf: Path, fields: dict):
+def pack_blind(run, tmp_path: Path, pdf: Path, fields: dict, program: Path = PROGRAM):
     report = tmp_path / "validation.json"
     report.write_text(json.dumps({"files": [{"file": str(pdf), "status": "complete", "error": None,
                                              "fields": fields, "problems": []}]}, ensure_ascii=False),
                       encoding="utf-8")
     experts = write_experts(tmp_path / "experts.xlsx", [["王五", "清华大学", "第二组", ""]])
     out = tmp_path / "out"
-    result = run("packet", report, "--experts", experts, "--program", PROGRAM, "--out", out, "--blind",
+    result = run("packet", report, "--experts", experts, "--program", program, "--out", out, "--blind",
                  "--date", "2026-07-10")
     return result, out
 
@@ -141,3 +141,17 @@ def test_a_name_still_read_on_a_redacted_page_refuses_the_submission(run, tmp_pa
     assert list((out / "评审包").glob("*.pdf")) == []
     data = json.loads((out / "办公室" / "manifest.json").read_text(encoding="utf-8"))
     assert data["excluded"][0]["failed"] is True and "浦东新区科学技术协会" in data["excluded"][0]["reason"]
+
+
+def test_a_programme_named_for_the_province_is_no_leak(run, tmp_path):
+    """「上海市」 is painted in the submission, but kexie's own cover names the programme
+    「2026年度上海市科协…」: the packet is not refused for what kexie itself wrote."""
+    program = tmp_path / "program.yaml"
+    program.write_text(PROGRAM.read_text(encoding="utf-8").replace(
+        "名称: 2026年度地方科协深化改革工作试点", "名称: 2026年度上海市科协深化改革工作试点", 1), encoding="utf-8")
+    assert "上海市科协" in program.read_text(encoding="utf-8")
+    pdf = tmp_path / "浦东.pdf"
+    draw(pdf, [["地方科协深化改革工作试点申报书", f"试点单位：{PILOT}", f"申报单位：{APPLICANT}"]])
+    result, out = pack_blind(run, tmp_path, pdf, shanghai_fields(), program=program)
+    assert result.exit_code == 0, result.output
+    assert len(list((out / "评审包").glob("*.pdf"))) == 1

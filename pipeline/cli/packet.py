@@ -24,7 +24,8 @@ from .common import program_option, progress_bar, reports_errors
               help="输出目录：其下「评审包/」是发给专家的文件（每位专家一份「组别-姓名.pdf」和评分表"
                    "「组别-姓名.xlsx」），「办公室/」是留在办公室的分配表 assignment.xlsx 和 manifest.json。")
 @click.option("--blind", is_flag=True,
-              help="匿名评审：去除表单定义所列的单位、负责人和成员的姓名、联系方式（页面转为图片）。")
+              help="匿名评审：去除表单定义所列的单位（连同简称、所在省市）、负责人和成员的姓名、联系方式"
+                   "（页面转为图片），涂去的页面再经文字识别复核，仍能读出的材料不予打入。")
 @click.option("--include-incomplete", is_flag=True,
               help="验证报告中形式审查未通过（incomplete）的材料也纳入评审包。")
 @click.option("--form", "form_name", default=None,
@@ -44,7 +45,9 @@ def packet(submissions, experts_path, program_path, out_dir, blind, include_inco
     每份材料分到一个评审组（材料写明组别的按组别，否则按页数均衡分配），由该组专家评审；
     专家本人单位或回避单位是材料所列单位（如申报单位、试点单位）的，不分发给该专家（分配表写明回避原因）。
 
-    全部成功退出码为 0；有材料无法读取而未纳入（逐一列出）为 1；专家名单等用法错误为 2。
+    材料只带页面进入评审包：其中的脚本、自动执行的动作、启动程序的链接、嵌入文件和表单脚本一律去除。
+
+    全部成功退出码为 0；有材料无法读取或无法安全打入而未纳入（逐一列出）为 1；专家名单等用法错误为 2。
 
     \b
     示例：
