@@ -279,4 +279,4 @@ class RedactionReadBack(RedactionFailed):
         shown = "、".join(f"「{s}」" for s in leaks[:5])
         KexieError.__init__(self, f"文件「{_name(path)}」的匿名副本第 {page} 页涂去后，"
                                   f"文字识别仍读出 {shown}（可能在图片中或被拆成图形），为防泄露未予打入评审包；"
-                                  "请检查该页后重试")
+                                  "请核对该页，必要时请申报单位去掉其中的单位名称后重新提交")

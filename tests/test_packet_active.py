@@ -16,6 +16,7 @@ import pytest
 
 import hostile_pdfs
 from conftest import PROGRAM
+from pipeline.files import sha256_file
 from pipeline.text import fold
 from test_packet import PAGES, draw_submission, fields_for, page_text, write_experts
 
@@ -96,8 +97,10 @@ def test_no_action_script_or_file_reaches_a_packet(attack, clean_source, run, tm
     root, path, fields = clean_source
     hostile = hostile_pdfs.make(attack, path, tmp_path / f"{attack}.pdf")
     assert survivors(hostile), attack  # the attack is there to be removed
+    before = sha256_file(hostile)
     result, packets = pack_one(run, tmp_path, hostile, fields)
     assert result.exit_code == 0, result.output
+    assert sha256_file(hostile) == before  # cleaned in memory: the applicant's file is untouched
     assert len(packets) == 1
     assert survivors(packets[0]) == [], attack
     # the pages and their text remain: cover, 目录, the submission's pages, 评分表, 汇总表
