@@ -197,6 +197,15 @@ def test_one_packet_and_score_sheet_per_expert(normal):
     assert manifest(normal)["packets_folder"] == "../评审包"
 
 
+def test_an_out_folder_named_like_the_packets_folder_is_warned_of(run, batch, tmp_path):
+    """``--out 评审包`` (the old layout's habit) puts the office's folder inside a folder of that
+    name: the run says which folder alone goes to the experts."""
+    result = pack(run, batch, tmp_path / "评审包")
+    assert result.exit_code == 0, result.output
+    assert "注意" in result.output and str(tmp_path / "评审包" / "评审包") in result.output
+    assert (tmp_path / "评审包" / "办公室" / "manifest.json").is_file()
+
+
 def test_only_complete_submissions_from_a_report(normal):
     data = manifest(normal)
     assert [s["code"] for s in data["submissions"]] == ["S01", "S02", "S03"]

@@ -134,3 +134,4 @@ def test_a_script_that_cannot_be_removed_keeps_the_submission_out(clean_source, 
     assert result.exit_code == 1, result.output
     assert "资源中的脚本.pdf" in result.output and "JavaScript" in result.output and "未打入评审包" in result.output
     assert packets == []
+

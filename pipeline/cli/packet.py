@@ -54,6 +54,9 @@ def packet(submissions, experts_path, program_path, out_dir, blind, include_inco
       kexie packet 验证报告.json --experts 专家.xlsx --program samples/program.yaml --out 评审
       kexie packet 收到的申报书/ --experts 专家.xlsx --program samples/program.yaml --out 匿名评审 --blind
     """
+    if Path(out_dir).name == packets.PACKETS_DIR:  # the old layout's habit: the office's folder would sit inside
+        click.secho(f"注意：输出目录名为「{packets.PACKETS_DIR}」，其中的「{packets.OFFICE_DIR}/」列有全部单位和专家，"
+                    f"请只把「{Path(out_dir) / packets.PACKETS_DIR}」发给专家", fg="yellow", err=True)
     program = load_program(program_path) if program_path else None
     workers = jobs or (os.cpu_count() or 1)
     experts = packets.load_experts(experts_path)
