@@ -98,6 +98,10 @@ def test_the_forms_people_write_of_a_unit():
     assert set(WRITTEN) | {PILOT, "上海市浦东新区科协", "浦东科协"} <= set(name_forms(PILOT))
     assert {"江苏省科协", "江苏", "江苏省"} <= set(name_forms("江苏省科学技术协会"))
     assert {"广西", "广西科协"} <= set(name_forms("广西壮族自治区科学技术协会"))
+    # a place that is an ordinary word is not painted alone: 「高新技术」 stays readable
+    forms = name_forms("苏州市高新区科学技术协会")
+    assert {"苏州市高新区科协", "苏州高新区科协", "苏州"} <= set(forms)
+    assert not {"高新", "高新区", "高新区科协"} & set(forms)
     # the rest alone names no one; a name without places has only itself
     assert "科学技术协会" not in name_forms(PILOT) and name_forms("北京大学") == ["北京大学"]
     # the team table's names and units, as the form declares its personal keys

@@ -20,6 +20,10 @@ PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自
 ETHNIC_NAMES = ("壮族", "回族", "维吾尔", "藏族", "蒙古族", "朝鲜族", "土家族", "苗族", "彝族", "侗族", "布依族",
                 "瑶族", "白族", "哈尼族", "傣族", "黎族", "羌族", "满族", "畲族", "土族", "哈萨克", "傈僳族",
                 "景颇族", "佤族", "拉祜族", "纳西族", "仡佬族", "水族", "各族")
+#: places that are ordinary words, not a place's own name: never listed alone, in full or short
+#: (「苏州市高新区科协」 paints 「苏州市」, not every 「高新」 of 「高新技术」)
+GENERIC_PLACES = frozenset({"高新", "高新区", "开发", "开发区", "经开", "经开区", "园区", "工业园", "工业园区",
+                            "城区", "市区", "郊区", "新区", "矿区", "林区", "景区", "社区", "辖区", "地区", "自治区"})
 #: a place's own name is 2 to this many characters (「浦东」, 「石家庄」, 「西双版纳傣族」)
 _MAX_PLACE = 8
 
@@ -79,9 +83,10 @@ def name_forms(name: str) -> list[str]:
     for start in range(len(parts)):
         tail = "".join(full for full, _ in parts[start + 1:]) + rest
         for head in dict.fromkeys((parts[start][0], parts[start][1])):
-            forms.append(head + tail)
+            if start == 0 or head not in GENERIC_PLACES:  # 「高新区科协」 alone is every city's
+                forms.append(head + tail)
     for full, short in parts:
-        forms += [full, short]
+        forms += [f for f in (full, short) if f not in GENERIC_PLACES]
     out = []
     for form in forms:
         out += [form] + [form.replace(a, b) for a, b in ALIASES if a in form] + \
