@@ -120,21 +120,27 @@ def main() -> None:
         start = time.perf_counter()
         report, experts = build(work, args.submissions)
         print(f"机器：{os.cpu_count()} 核；生成 {args.submissions} 份 10 页申报材料：{time.perf_counter() - start:.1f} 秒")
-        kexie = str(ROOT / ".venv" / "bin" / "kexie")
+        # this checkout's kexie, whichever virtualenv runs the script
+        kexie = [sys.executable, "-m", "pipeline"]
         runs = [("普通", [])] + ([("匿名（--blind）", ["--blind"])] if args.blind else [])
         for label, extra in runs:
             out = work / ("out-blind" if extra else "out")
-            command = [kexie, "packet", str(report), "--experts", str(experts),
+            command = [*kexie, "packet", str(report), "--experts", str(experts),
                        "--program", str(ROOT / "samples" / "program.yaml"), "--out", str(out),
                        "--db", str(work / "kexie.sqlite"), *extra]  # the run's record stays in the work folder
             start = time.perf_counter()
-            done = subprocess.run(command, capture_output=True, text=True)
+            done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)
             seconds = time.perf_counter() - start
             if done.returncode != 0:
                 print(done.stdout, done.stderr, file=sys.stderr)
                 raise SystemExit(f"kexie packet 退出码 {done.returncode}")
-            pages = sum(p["pages"] for p in json.loads((out / "manifest.json").read_text("utf-8"))["packets"])
+            data = json.loads((out / "办公室" / "manifest.json").read_text("utf-8"))
+            pages = sum(p["pages"] for p in data["packets"])
             print(f"{label}：15 位专家的评审包共 {pages} 页，用时 {seconds:.1f} 秒")
+            if extra:  # the blind run: how many redacted pages OCR read again to check them
+                read = sum(len(s["blind"]["pages_read_back"]) for s in data["submissions"])
+                total = sum(s["pages"] for s in data["submissions"])
+                print(f"  涂去后文字识别复核：{read} / {total} 页")
         if args.keep:
             print(f"输出保留在 {work}")
     finally:

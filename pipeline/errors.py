@@ -298,3 +298,27 @@ class NoIdentity(KexieError):
         self.path = Path(path) if path is not None else None
         super().__init__(f"文件「{path}」未读出{what}，无法确定匿名评审中要去除哪些信息，未予写出；"
                          "请核对该文件（或在 kexie confirm 中补录）后重试")
+
+
+class ActiveContentLeft(DocumentError):
+    """A submission still carries something that can act (a script, an action, an embedded file)
+    after its pages were cleaned; it is not packed."""
+
+    kind = "active_content"
+
+    def __init__(self, path, parts: list[str]):
+        self.parts = parts
+        super().__init__(path, f"去除脚本、动作和嵌入文件后仍含{'、'.join(parts[:5])}，"
+                               "为保护评审专家的电脑未打入评审包；请让申报单位重新导出不含脚本的 PDF")
+
+
+class RedactionReadBack(RedactionFailed):
+    """OCR of a blind copy's redacted page images still reads a sensitive string."""
+
+    def __init__(self, path, page: int, leaks: list[str]):
+        self.path = Path(path) if path is not None else None
+        self.page, self.leaks = page, leaks
+        shown = "、".join(f"「{s}」" for s in leaks[:5])
+        KexieError.__init__(self, f"文件「{_name(path)}」的匿名副本第 {page} 页涂去后，"
+                                  f"文字识别仍读出 {shown}（可能在图片中或被拆成图形），为防泄露未予打入评审包；"
+                                  "请核对该页，必要时请申报单位去掉其中的单位名称后重新提交")

@@ -131,12 +131,12 @@ def test_packets_and_the_conflict_rule_by_the_forms_units(returned, validated, t
     result = run("packet", work / "r.json", "--experts", experts, "--program", PROGRAM, "--out", "packets",
                  "--include-incomplete", "--date", "2027-02-01")
     assert result.exit_code == 0, result.output
-    manifest = json.loads((tmp_path / "packets" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((tmp_path / "packets" / "办公室" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["form"] == "中期报告" and len(manifest["submissions"]) == 3
     assert {s["承担单位"] for s in manifest["submissions"]} == {t["fields"]["承担单位"] for t in truths.values()}
     withheld = [a for a in manifest["assignment"] if not a["reviews"]]
     assert [(a["expert"], a["reason"]) for a in withheld] == [("乙专家", "回避：本人单位为承担单位")]
-    sheet = openpyxl.load_workbook(tmp_path / "packets" / "一组-甲专家.xlsx")["评分表"]
+    sheet = openpyxl.load_workbook(tmp_path / "packets" / "评审包" / "一组-甲专家.xlsx")["评分表"]
     assert [c.value for c in sheet[4]][:3] == ["编号", "承担单位", "项目名称"]
 
 
@@ -150,11 +150,11 @@ def test_blind_packets_hold_no_unit_or_leader(returned, validated, tmp_path, run
     result = run("packet", work / "r.json", "--experts", experts, "--program", PROGRAM, "--out", "blind",
                  "--blind", "--include-incomplete")
     assert result.exit_code == 0, result.output
-    with pdfplumber.open(tmp_path / "blind" / "一组-甲专家.pdf") as pdf:
+    with pdfplumber.open(tmp_path / "blind" / "评审包" / "一组-甲专家.pdf") as pdf:
         text = "".join((page.extract_text() or "") for page in pdf.pages)
     for truth in truths.values():
         for key in ("承担单位", "项目负责人.姓名", "项目负责人.手机", "项目负责人.电子邮箱"):
             assert truth["fields"][key] not in text
-    manifest = json.loads((tmp_path / "blind" / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((tmp_path / "blind" / "办公室" / "manifest.json").read_text(encoding="utf-8"))
     scanned = next(s for s in manifest["submissions"] if s["blind"]["pages_scanned"])
     assert scanned["blind"]["pages_withheld"] == list(FORM.blind.withhold_scanned_pages)

@@ -135,7 +135,8 @@ def pack(run, batch, out, *extra):
 
 
 def manifest(out: Path) -> dict:
-    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    """The manifest of the run whose ``--out`` was ``out`` (the office's folder, beside the packets)."""
+    return json.loads((out / "办公室" / "manifest.json").read_text(encoding="utf-8"))
 
 
 def diagonal(char) -> bool:
@@ -162,7 +163,7 @@ def normal(batch, tmp_path_factory):
 
     from pipeline.cli import main
 
-    out = tmp_path_factory.mktemp("normal") / "评审包"
+    out = tmp_path_factory.mktemp("normal") / "评审"
     result = CliRunner().invoke(main, ["packet", str(batch["report"]), "--experts", str(batch["experts"]),
                                        "--program", str(PROGRAM), "--out", str(out), "--date", "2026-07-10",
                                        "--db", str(out.parent / "kexie.sqlite")])
@@ -176,7 +177,7 @@ def blind(batch, tmp_path_factory):
 
     from pipeline.cli import main
 
-    out = tmp_path_factory.mktemp("blind") / "评审包"
+    out = tmp_path_factory.mktemp("blind") / "评审"
     result = CliRunner().invoke(main, ["packet", str(batch["report"]), "--experts", str(batch["experts"]),
                                        "--program", str(PROGRAM), "--out", str(out), "--blind",
                                        "--db", str(out.parent / "kexie.sqlite")])
@@ -188,10 +189,23 @@ def blind(batch, tmp_path_factory):
 
 
 def test_one_packet_and_score_sheet_per_expert(normal):
-    names = sorted(p.name for p in normal.iterdir())
+    """What goes to the experts is in 评审包/, alone; the office's files, which name everyone,
+    are in 办公室/ beside it."""
+    assert sorted(p.name for p in normal.iterdir()) == ["办公室", "评审包"]
+    names = sorted(p.name for p in (normal / "评审包").iterdir())
     assert names == sorted(["第一组-张三.pdf", "第一组-张三.xlsx", "第一组-李四.pdf", "第一组-李四.xlsx",
-                            "第二组-王五.pdf", "第二组-王五.xlsx", "第二组-赵六.pdf", "第二组-赵六.xlsx",
-                            "assignment.xlsx", "manifest.json"])
+                            "第二组-王五.pdf", "第二组-王五.xlsx", "第二组-赵六.pdf", "第二组-赵六.xlsx"])
+    assert sorted(p.name for p in (normal / "办公室").iterdir()) == ["assignment.xlsx", "manifest.json"]
+    assert manifest(normal)["packets_folder"] == "../评审包"
+
+
+def test_an_out_folder_named_like_the_packets_folder_is_warned_of(run, batch, tmp_path):
+    """``--out 评审包`` (the old layout's habit) puts the office's folder inside a folder of that
+    name: the run says which folder alone goes to the experts."""
+    result = pack(run, batch, tmp_path / "评审包")
+    assert result.exit_code == 0, result.output
+    assert "注意" in result.output and str(tmp_path / "评审包" / "评审包") in result.output
+    assert (tmp_path / "评审包" / "办公室" / "manifest.json").is_file()
 
 
 def test_only_complete_submissions_from_a_report(normal):
@@ -212,7 +226,7 @@ def test_page_count_bookmarks_and_labels(normal):
     pages = {s["code"]: s["pages"] for s in data["submissions"]}
     for entry in data["packets"]:
         codes = [i["code"] for i in entry["inputs"]]
-        path = normal / entry["file"]
+        path = normal / "评审包" / entry["file"]
         with pikepdf.open(path) as pdf:
             # cover + 目录 + Σ(submission pages + 1 评分表) + 汇总表
             assert len(pdf.pages) == 1 + 1 + sum(pages[c] + 1 for c in codes) + 1 == entry["pages"]
@@ -233,7 +247,7 @@ def test_page_count_bookmarks_and_labels(normal):
 
 
 def test_submission_pages_score_pages_and_summary(normal):
-    plumber, _ = page_text(normal / "第二组-王五.pdf", upright_only=True)
+    plumber, _ = page_text(normal / "评审包" / "第二组-王五.pdf", upright_only=True)
     text = [fold(t) for t in plumber]
     assert "专家评审材料" in text[0] and "王五" in text[0] and "第二组" in text[0]
     assert "本材料仅供评审专家本人使用" in text[0]
@@ -247,7 +261,7 @@ def test_submission_pages_score_pages_and_summary(normal):
 
 def test_watermark_with_the_experts_name_on_every_page(normal):
     for name in ("张三", "李四", "王五", "赵六"):
-        path = next(normal.glob(f"*-{name}.pdf"))
+        path = next((normal / "评审包").glob(f"*-{name}.pdf"))
         plumber, pdfium_text = page_text(path)
         assert all(f"{name}评审专用" in fold(t) for t in pdfium_text), name
         with pdfplumber.open(path) as pdf:
@@ -256,7 +270,7 @@ def test_watermark_with_the_experts_name_on_every_page(normal):
                 assert name in "".join(c["text"] for c in marks)
                 assert all(c["non_stroking_color"] != (0,) for c in marks)
     # the font is embedded (a subset), so the watermark is Chinese in any viewer
-    with pikepdf.open(normal / "第一组-李四.pdf") as pdf:
+    with pikepdf.open(normal / "评审包" / "第一组-李四.pdf") as pdf:
         fonts = [f for page in pdf.pages[:1] for xobj in page.Resources.XObject.values()
                  if "/Resources" in xobj and "/Font" in xobj.Resources for f in xobj.Resources.Font.values()]
         embedded = [f for f in fonts if "/FontDescriptor" in f]  # (Helvetica: reportlab's unused default)
@@ -274,8 +288,8 @@ def test_conflict_of_interest(normal):
     reasons = {(a["code"], a["expert"]): a["reason"] for a in data["assignment"]}
     assert reasons[("S01", "张三")] == "回避：本人单位为试点单位"
     assert reasons[("S02", "李四")] == "回避：回避单位含试点单位（湖州市科学技术协会）"
-    assert "苏州市科学技术协会" not in "".join(page_text(normal / "第一组-张三.pdf")[1])
-    table = openpyxl.load_workbook(normal / "assignment.xlsx")["分配表"]
+    assert "苏州市科学技术协会" not in "".join(page_text(normal / "评审包" / "第一组-张三.pdf")[1])
+    table = openpyxl.load_workbook(normal / "办公室" / "assignment.xlsx")["分配表"]
     rows = [[c.value for c in row] for row in table.iter_rows(min_row=2)]
     assert ["S01", "张三", "否", "回避：本人单位为试点单位"] in [[r[0], r[5], r[7], r[8]] for r in rows]
 
@@ -285,7 +299,7 @@ def test_score_sheets(normal):
 
     data = manifest(normal)
     for entry in data["packets"]:
-        expert, group, rows = read_score_sheet(normal / entry["score_sheet"])
+        expert, group, rows = read_score_sheet(normal / "评审包" / entry["score_sheet"])
         assert (expert, group) == (entry["expert"], entry["group"])
         assert [r["编号"] for r in rows] == [i["code"] for i in entry["inputs"]]
         assert list(rows[0]["评分"]) == ["针对性", "创新性", "规范性", "实效性", "完整性"]
@@ -296,7 +310,7 @@ def test_manifest_hashes(normal, batch):
     for item in data["submissions"] + data["excluded"]:
         assert item["sha256"] == sha256_file(item["file"])
     for entry in data["packets"]:
-        assert entry["sha256"] == sha256_file(normal / entry["file"])
+        assert entry["sha256"] == sha256_file(normal / "评审包" / entry["file"])
         for item in entry["inputs"]:
             assert item["sha256"] == sha256_file(item["file"])
     assert data["inputs"]["experts"]["sha256"] == sha256_file(batch["experts"])
@@ -313,7 +327,7 @@ def test_blind_packets_hold_no_names_units_or_contacts(blind, normal, batch):
     phone = batch["entries"][0]["fields"]["申报单位负责人.手机"]
     assert {"苏州市科协", "王建国", "冯雪梅", "周志刚", phone} <= secrets
     folded = {fold(s) for s in secrets}
-    for packet in sorted(blind.glob("*.pdf")):
+    for packet in sorted((blind / "评审包").glob("*.pdf")):
         for texts in page_text(packet):
             joined = fold("".join(texts))
             assert [s for s in folded if s in joined] == [], packet.name
@@ -325,16 +339,15 @@ def test_blind_packets_hold_no_names_units_or_contacts(blind, normal, batch):
                 titles = [item.title for item in outline.root][2:-1]
             assert titles and all(t.startswith("申报材料 S0") for t in titles)
     # …while the ordinary packets have them
-    joined = fold("".join(page_text(normal / "第一组-李四.pdf")[0]))
+    joined = fold("".join(page_text(normal / "评审包" / "第一组-李四.pdf")[0]))
     assert "王建国" in joined and "苏州市科协" in joined and phone in joined
 
 
 def test_blind_score_sheets_are_anonymous(blind):
     from pipeline.scoresheet import read_score_sheet
 
-    for sheet in blind.glob("*.xlsx"):
-        if sheet.name == "assignment.xlsx":
-            continue
+    assert not list((blind / "评审包").glob("assignment*"))
+    for sheet in (blind / "评审包").glob("*.xlsx"):
         _, _, rows = read_score_sheet(sheet)
         assert all(r["申报单位"] == "（匿名）" and r["试点单位"] == "（匿名）" for r in rows)
 
@@ -413,7 +426,7 @@ def test_corrupt_submission_is_left_out_and_named(run, batch, tmp_path):
     failed = [e for e in data["excluded"] if e["failed"]]
     assert len(failed) == 1 and failed[0]["file"] == str(bad)
     assert (out / "earlier.txt").read_text() == "keep"
-    assert not list(out.glob(".tmp-*"))
+    assert not list(out.rglob(".tmp-*"))
 
 
 def test_pdf_folder_input_with_a_corrupt_file(run, batch, tmp_path):
@@ -426,4 +439,4 @@ def test_pdf_folder_input_with_a_corrupt_file(run, batch, tmp_path):
     assert "坏文件.pdf" in result.output
     data = manifest(tmp_path / "out")
     assert data["submissions"] == [] and data["excluded"][0]["failed"] is True
-    assert data["packets"] == [] and not list((tmp_path / "out").glob("*.pdf"))
+    assert data["packets"] == [] and not list((tmp_path / "out").rglob("*.pdf"))

@@ -21,10 +21,11 @@ from .common import program_option, progress_bar, reports_errors
               help="专家名单（.xlsx 等），列：姓名、单位、组别，可选「回避单位」（多个用、或；分隔）。")
 @program_option
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
-              help="输出目录：每位专家一份「组别-姓名.pdf」和评分表「组别-姓名.xlsx」，"
-                   "另有 assignment.xlsx 和 manifest.json。")
+              help="输出目录：其下「评审包/」是发给专家的文件（每位专家一份「组别-姓名.pdf」和评分表"
+                   "「组别-姓名.xlsx」），「办公室/」是留在办公室的分配表 assignment.xlsx 和 manifest.json。")
 @click.option("--blind", is_flag=True,
-              help="匿名评审：去除表单定义所列的单位、负责人和成员的姓名、联系方式（页面转为图片）。")
+              help="匿名评审：去除表单定义所列的单位（连同简称、所在省市）、负责人和成员的姓名、联系方式"
+                   "（页面转为图片），涂去的页面再经文字识别复核，仍能读出的材料不予打入。")
 @click.option("--include-incomplete", is_flag=True,
               help="验证报告中形式审查未通过（incomplete）的材料也纳入评审包。")
 @click.option("--form", "form_name", default=None,
@@ -45,13 +46,18 @@ def packet(submissions, experts_path, program_path, out_dir, blind, include_inco
     每份材料分到一个评审组（材料写明组别的按组别，否则按页数均衡分配），由该组专家评审；
     专家本人单位或回避单位是材料所列单位（如申报单位、试点单位）的，不分发给该专家（分配表写明回避原因）。
 
-    全部成功退出码为 0；有材料无法读取而未纳入（逐一列出）为 1；专家名单等用法错误为 2。
+    材料只带页面进入评审包：其中的脚本、自动执行的动作、启动程序的链接、嵌入文件和表单脚本一律去除。
+
+    全部成功退出码为 0；有材料无法读取或无法安全打入而未纳入（逐一列出）为 1；专家名单等用法错误为 2。
 
     \b
     示例：
-      kexie packet 验证报告.json --experts 专家.xlsx --program samples/program.yaml --out 评审包
-      kexie packet 收到的申报书/ --experts 专家.xlsx --program samples/program.yaml --out 评审包 --blind
+      kexie packet 验证报告.json --experts 专家.xlsx --program samples/program.yaml --out 评审
+      kexie packet 收到的申报书/ --experts 专家.xlsx --program samples/program.yaml --out 匿名评审 --blind
     """
+    if Path(out_dir).name == packets.PACKETS_DIR:  # the old layout's habit: the office's folder would sit inside
+        click.secho(f"注意：输出目录名为「{packets.PACKETS_DIR}」，其中的「{packets.OFFICE_DIR}/」列有全部单位和专家，"
+                    f"请只把「{Path(out_dir) / packets.PACKETS_DIR}」发给专家", fg="yellow", err=True)
     program = load_program(program_path) if program_path else None
     workers = jobs or (os.cpu_count() or 1)
     experts = packets.load_experts(experts_path)
@@ -76,7 +82,8 @@ def packet(submissions, experts_path, program_path, out_dir, blind, include_inco
         click.secho(f"失败：{error.message}", fg="red", err=True)
     reviewed = sum(1 for s in items if not s.reason)
     click.echo(f"评审包（批次 {result.run.id}）：{len(result.packets)} 位专家，纳入材料 {reviewed} 份，"
-               f"未纳入 {len(result.excluded)} 份{'（匿名评审）' if blind else ''}。输出目录：{Path(out_dir)}")
+               f"未纳入 {len(result.excluded)} 份{'（匿名评审）' if blind else ''}。发给专家：{Path(out_dir) / packets.PACKETS_DIR}；"
+               f"留存（勿发给专家）：{Path(out_dir) / packets.OFFICE_DIR}")
     sys.exit(0 if result.ok else 1)
 
 

@@ -11,9 +11,10 @@ The workflow, as staff do it:
    fewest pages so far, in file-name order), and to every expert of that group except those with
    a conflict of interest (their 单位 or 回避单位 is one of the submission's units, as its form's
    ``identity.conflicts`` names them).
-5. ``write_packets``: per expert ``<组别>-<姓名>.pdf`` and ``<组别>-<姓名>.xlsx``, then
-   ``assignment.xlsx`` and ``manifest.json``; the run (its id is on every score sheet) is recorded
-   in the manifest and the workspace, for ``kexie scores`` to check the sheets against.
+5. ``write_packets``: per expert ``评审包/<组别>-<姓名>.pdf`` and ``评审包/<组别>-<姓名>.xlsx``, then
+   ``办公室/assignment.xlsx`` and ``办公室/manifest.json`` (the office's files, beside the packets);
+   the run (its id is on every score sheet) is recorded in the manifest and the workspace, for
+   ``kexie scores`` to check the sheets against.
 
 ``make_packets`` runs the five steps. Every output is written under a temporary name and renamed,
 so a failed run never leaves half a file and never damages an earlier run's outputs.
@@ -27,9 +28,9 @@ from ..forms import FormDefinition
 from .assign import Decision, Plan, assign, conflict
 from .experts import Expert, load_experts
 from .submissions import Submission, load_submissions, prepare
-from .write import PacketResult, criteria_of, write_packets
+from .write import OFFICE_DIR, PACKETS_DIR, PacketResult, criteria_of, write_packets
 
-__all__ = ["Decision", "Expert", "PacketResult", "Plan", "Submission", "assign", "conflict", "criteria_of",
+__all__ = ["OFFICE_DIR", "PACKETS_DIR", "Decision", "Expert", "PacketResult", "Plan", "Submission", "assign", "conflict", "criteria_of",
            "load_experts", "load_submissions", "make_packets", "prepare", "write_packets"]
 
 

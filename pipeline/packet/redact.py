@@ -14,8 +14,12 @@ So every page of a blind copy becomes a picture. What must go is the form's to s
 - any other scanned page is kept as a picture, with seals painted over and, when the OCR engine
   is installed, the words holding a string and the signer's area painted over too.
 
-After redacting, the copy's text is extracted again (pdfplumber and pypdfium2) and checked: a
-copy that still holds a sensitive string is refused (``RedactionFailed``).
+After redacting, each page on which something was painted is read again as a reader would, by
+OCR of the very picture that goes into the copy (:func:`read_back`): a string still read there
+(in a picture on the page, in text drawn as outlines, past the edge of a box) refuses the copy
+(``RedactionReadBack``). Only the painted pages are read, to keep the cost bounded (bench/packet.py).
+Then the copy's text is extracted again (pdfplumber and pypdfium2) and checked: a copy that
+still holds a sensitive string is refused (``RedactionFailed``).
 """
 
 from __future__ import annotations
@@ -26,10 +30,11 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import DocumentError, RedactionFailed, UnreadableDocument
+from ..errors import KexieError, RedactionFailed, RedactionReadBack, ToolMissing, UnreadableDocument
 from ..forms import FormDefinition, flat_items, key_matches
 from ..read.search import pdf_text, search_pages
 from ..text import fold
+from .names import name_forms
 
 #: resolution of the pictures that replace redacted pages
 REDACT_DPI = 150
@@ -37,10 +42,12 @@ REDACT_DPI = 150
 _EMPTY = {"", "/", "／", "无", "-", "—"}
 _PAD = 1.5  # points of margin around a painted box
 _SIGNATURE_REACH = (170.0, 22.0)  # points right of, and above/below, a signer's label
+_READ_PAD = 2  # pixels of margin around a line OCR reads back
 
 
 def short_forms(unit: str) -> list[str]:
-    """Other names a unit goes by: 「苏州市科学技术协会」 is also 「苏州市科协」."""
+    """Other names a unit goes by: 「苏州市科学技术协会」 is also 「苏州市科协」 (the same unit, for
+    the conflict rule; a blind copy paints more, :func:`pipeline.packet.names.name_forms`)."""
     forms = []
     if "科学技术协会" in unit:
         forms.append(unit.replace("科学技术协会", "科协"))
@@ -50,7 +57,9 @@ def short_forms(unit: str) -> list[str]:
 
 def sensitive_strings(fields: dict, form: FormDefinition) -> list[str]:
     """Every string that identifies the applicant: the values of the form's ``blind.redact`` keys
-    (a nested block counts as its dotted keys), and the short forms of units."""
+    (a nested block counts as its dotted keys; the team tables' names and units as the form
+    declares them, ``*[].姓名``), each with the forms people write of it (``name_forms``: a
+    unit's short names, its places, province and city)."""
     flat = {}
     for key, value in flat_items(fields):
         if isinstance(value, dict):
@@ -60,7 +69,7 @@ def sensitive_strings(fields: dict, form: FormDefinition) -> list[str]:
     values: list[str] = []
     for key, value in flat.items():
         if isinstance(value, str) and any(key_matches(pattern, key) for pattern in form.blind.redact):
-            values += [value] + short_forms(value)
+            values += name_forms(value)
     out, seen = [], set()
     for value in values:
         folded = fold(value)
@@ -87,6 +96,7 @@ class BlindCopy:
     withheld: list[int] = field(default_factory=list)  # pages replaced by a notice
     scanned: list[int] = field(default_factory=list)  # pages without a usable text layer
     ocr: bool = False  # whether scanned pages after page 3 were read to paint names over
+    read_back: list[int] = field(default_factory=list)  # painted pages OCR read again, to check
 
 
 
@@ -101,6 +111,8 @@ def blind_copy(path, strings: list[str], form: FormDefinition, *, dpi: int = RED
     out = pikepdf.Pdf.new()
     copy = BlindCopy(data=b"", pages=0)
     engine_ok = ocr and _ocr_available()
+    if ocr and not engine_ok:
+        raise ToolMissing("文字识别引擎 RapidOCR", "匿名评审须对涂去后的页面做文字识别复核；请运行 scripts/setup.sh 安装依赖后重试")
     try:
         with search_pages(path) as pages:
             for page in pages:
@@ -128,8 +140,13 @@ def blind_copy(path, strings: list[str], form: FormDefinition, *, dpi: int = RED
                 boxes += _seal_boxes(image, image_dpi)
                 _paint(image, boxes, image_dpi / 72.0)
                 copy.painted += len(boxes)
+                if boxes and engine_ok:
+                    still = read_back(image, strings)
+                    copy.read_back.append(page.number)
+                    if still:
+                        raise RedactionReadBack(path, page.number, still)
                 _append_picture(out, image, page.width, page.height)
-    except DocumentError:
+    except KexieError:  # the file's own problem, or the read-back's refusal: as it is
         raise
     except Exception as exc:  # noqa: BLE001 — a damaged page must name the file, not crash the batch
         raise UnreadableDocument(path, f"生成匿名副本时页面无法读取（{type(exc).__name__}: {exc}）") from None
@@ -141,6 +158,34 @@ def blind_copy(path, strings: list[str], form: FormDefinition, *, dpi: int = RED
     if found:
         raise RedactionFailed(path, found)
     return copy
+
+
+def read_back(image: np.ndarray, strings: list[str]) -> list[str]:
+    """The strings of ``strings`` OCR still reads on a page picture, line by line.
+
+    Lines are found on the picture at half its resolution (75 dpi finds 9-point print and costs
+    a quarter of the time: bench/packet.py) and read at full resolution; a line that is mostly a
+    painted box is not read.
+    """
+    import cv2
+
+    from ..read.ocr import detect_lines, recognise
+
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    height, width = gray.shape
+    small = cv2.resize(gray, (max(1, width // 2), max(1, height // 2)), interpolation=cv2.INTER_AREA)
+    crops = []
+    for quad in detect_lines(small):
+        quad = quad * 2.0
+        x0, y0 = np.maximum(np.floor(quad.min(axis=0)).astype(int) - _READ_PAD, 0)
+        x1, y1 = np.ceil(quad.max(axis=0)).astype(int) + _READ_PAD
+        crop = gray[y0:min(int(y1), height), x0:min(int(x1), width)]
+        if crop.shape[0] >= 4 and crop.shape[1] >= 4 and (crop > 0).mean() > 0.3:
+            crops.append(crop)
+    found: list[str] = []
+    for text, _ in recognise(crops):
+        found += [s for s in leaks(text, strings) if s not in found]
+    return found
 
 
 def text_leaks(data: bytes, strings: list[str], *, plumber: bool = True) -> list[str]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import (
+    ActiveContentLeft,
     DataFileError,
     KexieError,
     NoIdentity,
@@ -18,6 +19,7 @@ from ..errors import (
 from ..files import collect_pdfs, sha256_file
 from ..forms import FormDefinition, text_value
 from ..processes import worker_pool
+from .clean import active_parts, strip_active
 from .redact import blind_copy, sensitive_strings
 
 
@@ -147,7 +149,8 @@ def _problem_text(problem) -> str:
 
 
 def prepare(submissions: list[Submission], *, blind: bool, workers: int = 1, progress=None) -> None:
-    """Open each included submission once (blind: make its redacted copy); mark failures."""
+    """Open each included submission once (blind: make its redacted copy), keep only what draws
+    its pages (:mod:`pipeline.packet.clean`); mark failures."""
     import pikepdf
 
     copies = _blind_copies(submissions, workers) if blind else {}
@@ -168,6 +171,11 @@ def prepare(submissions: list[Submission], *, blind: bool, workers: int = 1, pro
                 item.source = pikepdf.open(io.BytesIO(item.blind.data))
             else:
                 item.source = pikepdf.open(item.file)
+            # pages, not programs: no action, script or embedded file reaches an expert (blind or not)
+            strip_active(item.source)
+            left = active_parts(item.source)
+            if left:
+                raise ActiveContentLeft(item.file, left)
             item.pages = len(item.source.pages)
             if item.pages == 0:
                 raise UnreadableDocument(item.file, "PDF 中没有任何页面")
@@ -196,8 +204,10 @@ def _blind_copies(submissions: list[Submission], workers: int) -> dict:
     todo = [s for s in submissions if not s.reason and s.file.is_file()]
     paths, fields, forms = [s.file for s in todo], [s.fields for s in todo], [s.form for s in todo]
     if workers > 1 and len(todo) > 1:
-        
-        with worker_pool(workers) as pool:
+        from ..read.ocr import share_cores
+
+        # each worker's OCR threads get its share of the cores (the read-back of painted pages)
+        with worker_pool(workers, initializer=share_cores, initargs=(workers,)) as pool:
             results = list(pool.map(_blind_copy_or_error, paths, fields, forms))
     else:
         results = [_blind_copy_or_error(p, f, m) for p, f, m in zip(paths, fields, forms)]

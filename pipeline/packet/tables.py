@@ -33,7 +33,9 @@ def write_assignment(out: Path, plan, submissions, blind: bool) -> Path:
 
 
 def write_manifest(out: Path, plan, submissions, result, program: dict, blind: bool, today: _dt.date,
-                   inputs: dict) -> Path:
+                   inputs: dict, packets_folder: str = "") -> Path:
+    """The manifest in ``out`` (the office's folder); ``packets_folder``: where the experts'
+    files it names (``packets[].file``, ``packets[].score_sheet``) are, relative to ``out``."""
     by_code = {s.code: s for s in submissions}
 
     def described(s) -> dict:
@@ -41,7 +43,8 @@ def write_manifest(out: Path, plan, submissions, result, program: dict, blind: b
                  **dict(s.columns), "group": s.group or None, "pages": s.pages}
         if s.blind is not None:
             entry["blind"] = {"pages_withheld": s.blind.withheld, "pages_scanned": s.blind.scanned,
-                              "boxes_painted": s.blind.painted, "ocr": s.blind.ocr}
+                              "boxes_painted": s.blind.painted, "ocr": s.blind.ocr,
+                              "pages_read_back": s.blind.read_back}
         return entry
 
     packets = []
@@ -59,6 +62,7 @@ def write_manifest(out: Path, plan, submissions, result, program: dict, blind: b
         "form": submissions[0].form.name if submissions else None,
         "date": today.isoformat(),
         "blind": blind,
+        "packets_folder": packets_folder,
         "inputs": {k: {"file": str(v), "sha256": _hash_or_none(v)} for k, v in inputs.items() if v},
         "groups": plan.groups,
         "submissions": [described(s) for s in submissions if not s.reason],

@@ -2,7 +2,12 @@
 page, 汇总表; bookmarks, page labels, the expert's watermark on every page) and one score sheet,
 each written under a temporary name and renamed. The run gets an id, stamped on every score sheet,
 and is recorded (experts, assignment, each sheet's fixed cells, the manifest's path and hash) in
-the manifest and in the workspace, for ``kexie scores`` (:mod:`pipeline.runs`)."""
+the manifest and in the workspace, for ``kexie scores`` (:mod:`pipeline.runs`).
+
+The run's folder holds two folders: :data:`PACKETS_DIR` with what is sent to experts (each one's
+PDF and score sheet) and :data:`OFFICE_DIR` beside it with what stays in the office
+(assignment.xlsx and manifest.json name every unit and expert, even in blind mode), so that
+sending a folder to the experts never sends the office's files along."""
 
 from __future__ import annotations
 
@@ -21,6 +26,10 @@ from .redact import sensitive_strings, text_leaks
 from .submissions import Submission
 from .tables import write_assignment, write_manifest
 
+#: the folders of a run's output: what goes to the experts, and what stays in the office
+PACKETS_DIR = "评审包"
+OFFICE_DIR = "办公室"
+
 #: the five criteria of seed 000 (第十四条), equally weighted, when the programme names none
 DEFAULT_CRITERIA = [{"名称": name, "权重": 20, "满分": 100} for name in
                     ("针对性", "创新性", "规范性", "实效性", "完整性")]
@@ -30,7 +39,7 @@ DEFAULT_CRITERIA = [{"名称": name, "权重": 20, "满分": 100} for name in
 class PacketResult:
     """What a run wrote and what it left out."""
 
-    out_dir: Path
+    out_dir: Path  # the run's folder, holding PACKETS_DIR and OFFICE_DIR
     packets: list[dict] = field(default_factory=list)  # manifest entries of the written packets
     excluded: list[Submission] = field(default_factory=list)
     failed: list[Submission] = field(default_factory=list)  # excluded because unreadable now
@@ -53,16 +62,19 @@ def criteria_of(program: dict) -> list[dict]:
 
 def write_packets(plan: Plan, submissions: list[Submission], out_dir, *, program: dict, blind: bool,
                   today: _dt.date, inputs: dict | None = None, progress=None, workspace=None) -> PacketResult:
-    """Write every expert's packet and score sheet, then assignment.xlsx and manifest.json; the
-    run is recorded in the manifest and, when given, in ``workspace``."""
+    """Write every expert's packet and score sheet into ``out_dir/评审包``, then assignment.xlsx
+    and manifest.json into ``out_dir/办公室``; the run is recorded in the manifest and, when
+    given, in ``workspace``."""
     import pikepdf
 
     from ..scoresheet import expected_cells, write_score_sheet
     from .pages import score_pages
 
-    out = Path(out_dir)
+    root = Path(out_dir)
+    out, office = root / PACKETS_DIR, root / OFFICE_DIR
     out.mkdir(parents=True, exist_ok=True)
-    result = PacketResult(out_dir=out, unreviewed=list(plan.unreviewed))
+    office.mkdir(parents=True, exist_ok=True)
+    result = PacketResult(out_dir=root, unreviewed=list(plan.unreviewed))
     result.excluded = [s for s in submissions if s.reason]
     result.failed = [s for s in submissions if s.failed]
     criteria = criteria_of(program)
@@ -93,8 +105,9 @@ def write_packets(plan: Plan, submissions: list[Submission], out_dir, *, program
             result.errors.append(exc)
         if progress:
             progress(1)
-    result.assignment = write_assignment(out, plan, submissions, blind)
-    result.manifest = write_manifest(out, plan, submissions, result, program, blind, today, inputs or {})
+    result.assignment = write_assignment(office, plan, submissions, blind)
+    result.manifest = write_manifest(office, plan, submissions, result, program, blind, today, inputs or {},
+                                     packets_folder=f"../{PACKETS_DIR}")
     run.manifest, run.manifest_sha256 = str(result.manifest.resolve()), sha256_file(result.manifest)
     if workspace is not None:
         record_run(workspace, run)
@@ -179,8 +192,12 @@ def _write_packet(out: Path, expert: Expert, packet: list[Submission], score_pag
         pdf.close()
         front.close()
         if blind:
+            # kexie's own pages name the expert, his group and the programme (「2026年度上海市科协…」
+            # names the province of every applicant): what they say is no leak of a submission's
+            own = fold(" ".join(str(v or "") for v in (expert.name, expert.group, program.get("名称"),
+                                                     program.get("发文机关"))))
             strings = [s for item in packet for s in sensitive_strings(item.fields, item.form)
-                       if fold(s) != fold(expert.name)]
+                       if fold(s) not in own]
             found = text_leaks(tmp.read_bytes(), strings, plumber=False)
             if found:
                 raise RedactionFailed(target, found, where="评审包")
