@@ -80,7 +80,21 @@ def sweep(prefix: str) -> None:
     for folder in root.glob(f"{prefix}*"):
         pid = folder.name[len(prefix):].split("-", 1)[0]
         if pid.isdigit() and not _alive(int(pid)):
+            kill_users(folder)
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def kill_users(folder) -> None:
+    """Kill the processes left working in ``folder`` by an owner that died (LibreOffice's
+    soffice.bin is started by its launcher and does not die with kexie; its command line names
+    the private profile inside the folder, which is how it is told from any other process)."""
+    needle = os.fsencode(str(folder))
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if needle in (entry / "cmdline").read_bytes():
+                os.kill(int(entry.name), signal.SIGKILL)
+        except (OSError, ValueError):
+            continue  # gone meanwhile, not ours to kill, or no /proc here
 
 
 def _alive(pid: int) -> bool:

@@ -251,6 +251,8 @@ def test_libreoffice_folders_and_process_go_on_sigterm_and_after_kill(tmp_path):
     process.kill()
     process.wait()
     assert _wait_for(lambda: not any(_alive(pid) for pid in soffice), 10), "LibreOffice outlived kexie"
+    left = [f for f in folders()]
+    working = _working_in(left[0]) if left else []  # soffice.bin: started by the launcher, it may live on
     from pipeline.processes import sweep
 
     os.environ["TMPDIR"], previous = str(tmp_path), os.environ.get("TMPDIR")
@@ -263,6 +265,20 @@ def test_libreoffice_folders_and_process_go_on_sigterm_and_after_kill(tmp_path):
         os.environ.pop("TMPDIR") if previous is None else os.environ.update(TMPDIR=previous)
         tempfile.tempdir = None
     assert not folders()
+    assert _wait_for(lambda: not any(_alive(pid) for pid in working), 10), "soffice.bin outlived the sweep"
+    assert not _working_in(left[0])
+
+
+def _working_in(folder) -> list[int]:
+    """Processes whose command line names ``folder``."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if os.fsencode(str(folder)) in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
 
 
 def _pad_zip(path, megabytes: int):
