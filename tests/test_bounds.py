@@ -6,6 +6,7 @@ fails the test (MemoryError, TimeoutExpired) instead of taking the machine down.
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import subprocess
@@ -113,6 +114,35 @@ def test_a_huge_page_is_refused_before_it_is_drawn(tmp_path):
     assert done.returncode == 1, done.stdout + done.stderr
     assert "巨幅.pdf" in done.stdout and "第 1 页" in done.stdout and "过大" in done.stdout
 
+
+
+def test_a_huge_scanned_page_is_a_message_through_extract_and_the_batch_goes_on(tmp_path):
+    """A 14400 pt page holding a picture goes down the scan path, where it is drawn: through the
+    real ``kexie extract``, under a memory limit, it is that file's message and the next file is read."""
+    import pikepdf
+
+    path = tmp_path / "巨幅扫描.pdf"
+    with pikepdf.new() as pdf:
+        page = pdf.add_blank_page(page_size=(14400, 14400))
+        image = pikepdf.Stream(pdf, bytes([128]) * 12)
+        image.Type, image.Subtype, image.Width, image.Height = pikepdf.Name.XObject, pikepdf.Name.Image, 2, 2
+        image.ColorSpace, image.BitsPerComponent = pikepdf.Name.DeviceRGB, 8
+        page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+        page.Contents = pdf.make_stream(b"q 14400 0 0 14400 0 0 cm /Im0 Do Q")
+        pdf.save(path)
+    other = tmp_path / "普通.pdf"
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(other)
+    assert path.stat().st_size < 2048
+    out = tmp_path / "读取.json"
+    code, output, seconds = kexie(tmp_path, "extract", path, other, "--out", out, "--jobs", "1", timeout=120)
+    assert code == 1 and "Traceback" not in output, output
+    assert "巨幅扫描.pdf" in output and "过大" in output, output
+    entries = json.loads(out.read_text(encoding="utf-8"))
+    files = {Path(e["file"]).name: e for e in (entries if isinstance(entries, list) else entries["files"])}
+    assert set(files) == {"巨幅扫描.pdf", "普通.pdf"}
+    assert "过大" in json.dumps(files["巨幅扫描.pdf"], ensure_ascii=False)
 
 # --- issue 15 part 7: a message with the right exit code, never a traceback; good records kept ---
 
