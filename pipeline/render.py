@@ -319,6 +319,37 @@ class _Document(DocxTemplate):
         return _PATCHED[src_xml]
 
 
+def render_memory() -> int:
+    """Bytes of address space one record's render may add ($KEXIE_RENDER_MEMORY, default 1 GiB)."""
+    return int(os.environ.get("KEXIE_RENDER_MEMORY") or 1 << 30)
+
+
+@contextmanager
+def _memory_budget(extra: int):
+    """Let the render grow the process by at most ``extra`` bytes: past it an allocation fails
+    with MemoryError (a string doubled in a loop, which no operator check sees). Linux's address
+    space limit, lowered for the render and put back after; elsewhere nothing."""
+    try:
+        import resource
+
+        pages = int(Path("/proc/self/statm").read_text().split()[0])
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    except (ImportError, OSError, ValueError, IndexError):
+        yield
+        return
+    budget = pages * os.sysconf("SC_PAGE_SIZE") + extra
+    if extra <= 0 or (soft != resource.RLIM_INFINITY and soft <= budget):
+        yield  # already held tighter than that
+        return
+    if hard != resource.RLIM_INFINITY:
+        budget = min(budget, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (budget, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
 @contextmanager
 def _time_budget(seconds: float):
     """Stop the render with OverBudget after ``seconds`` (a loop of 10¹⁰ steps); only the main
@@ -345,8 +376,11 @@ def render_docx(spec: TemplateSpec, context: dict, record: str | None = None,
     env = env or make_environment()
     document = _Document(io.BytesIO(blob if blob is not None else spec.blob))
     try:
-        with _time_budget(render_seconds()):
+        with _time_budget(render_seconds()), _memory_budget(render_memory()):
             document.render(wrap_fields(context), jinja_env=env, autoescape=True)
+    except MemoryError:
+        raise TemplateError(spec.name, f"模板所需的内存超出限制（{render_memory() >> 20} MB），已停止渲染；"
+                                       "请检查模板中的循环和拼接", record=record) from None
     except OverBudget as exc:
         raise TemplateError(spec.name, f"模板所需的计算超出限制（{exc}），已停止渲染；"
                                        "请检查模板中的循环和运算", record=record) from None

@@ -70,6 +70,9 @@ def test_a_self_referencing_yaml_is_a_message(run, tmp_path, text):
     ("{{ [1]*10**9 }}", "重复"),
     ("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}", "秒"),
     ("{% for i in range(100000) %}{{ 'x' * 4000000 }}{% endfor %}", "字符"),
+    # a string doubled in a loop: no operator check sees 「~」, the memory budget does
+    ("{% set ns = namespace(s='a') %}{% for i in range(64) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}"
+     "{{ ns.s|length }}", "内存"),
 ])
 def test_a_template_past_its_budget_fails_its_record_and_the_others_are_written(tmp_path, tag, reason):
     template = make_template(tmp_path / "t.docx", ["{{ 单位 }}", "{% if 坏 %}" + tag + "{% endif %}"])
@@ -77,7 +80,7 @@ def test_a_template_past_its_budget_fails_its_record_and_the_others_are_written(
     data.write_text(yaml.safe_dump([{"单位": "甲", "坏": False}, {"单位": "乙", "坏": True}],
                                    allow_unicode=True), encoding="utf-8")
     code, output, seconds = kexie(tmp_path, "fill", template, "--data", data, "--out", tmp_path / "out",
-                                  "--name", "{单位}", env={"KEXIE_RENDER_SECONDS": "3"})
+                                  "--name", "{单位}", env={"KEXIE_RENDER_SECONDS": "3", "KEXIE_RENDER_MEMORY": str(256 << 20)})
     assert code == 1, output
     assert "乙" in output and "超出限制" in output and reason in output and "Traceback" not in output
     assert (tmp_path / "out" / "甲.docx").is_file() and not (tmp_path / "out" / "乙.docx").exists()
