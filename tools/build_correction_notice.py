@@ -33,8 +33,7 @@ def build_correction_notice(out: Path) -> None:
     page_number_footer(doc)
 
     para(doc, "{{ 计划.发文机关 }}", XIAOBIAOSONG, ERHAO, "center", line=Pt(36))
-    para(doc, "申报材料形式审查补正通知", XIAOBIAOSONG, ERHAO, "center", line=Pt(36))
-    para(doc, "")
+    para(doc, "申报材料形式审查补正通知", XIAOBIAOSONG, ERHAO, "center", line=Pt(36), after=8)
     para(doc, "{{ 单位 }}：")
     para(doc, "你单位报送的{{ 计划.名称 }}{{ 表名 }}（文件「{{ 文件 }}」）经形式审查，发现以下"
               "{{ 问题|length }}处问题需要补正。根据一次性告知的要求，现将全部问题一并告知如下：", indent=2)
@@ -62,20 +61,20 @@ def build_correction_notice(out: Path) -> None:
     para(doc, "请按上述要求逐项修改（所有空栏均需填写，如无内容请填“/”），重新签字、加盖公章后形成PDF文件，"
               "于{{ 补正.截止|cn_date }}（含当日）前报送，即自本通知之日起{{ 补正.工作日 }}个工作日内。"
               "逾期未补正的，按形式审查不合格处理。", indent=2, before=8)
-    keep(para(doc, "联系方式：", indent=2))
+    # one line per contact: the 落款 must not be left alone on a page (GB/T 9704 7.3.5)
     tag(doc, "for c in 计划.联系人")
-    keep(para(doc, "联系人：{{ c.姓名 }}{% if c.单位 is defined %}（{{ c.单位 }}）{% endif %}", indent=2))
-    keep(para(doc, "电  话：{{ c.电话 }}", indent=2))
-    tag(doc, "if c.邮箱 is defined")
-    para(doc, "邮  箱：{{ c.邮箱 }}", indent=2)
-    tag(doc, "endif")
+    keep(para(doc, "联系人：{{ c.姓名 }}{% if c.单位 is defined %}（{{ c.单位 }}）{% endif %}，电话：{{ c.电话 }}"
+                   "{% if c.邮箱 is defined %}，邮箱：{{ c.邮箱 }}{% endif %}。", indent=2))
     tag(doc, "endfor")
     tag(doc, "if 附图")
-    para(doc, "")
-    para(doc, "附件：问题位置截图（{{ 附图 }}幅）", indent=2)
+    keep(para(doc, "附件：问题位置截图（{{ 附图 }}幅）", indent=2))
     tag(doc, "endif")
 
-    signature_block(doc, ["{{ 计划.发文机关 }}", "{{ 今天|cn_date }}"], blank_before=2)
+    keep(para(doc, ""))  # the last lines of the body go with the 落款 to the next page, never the 落款 alone
+    signature = signature_block(doc, ["{{ 计划.发文机关 }}", "{{ 今天|cn_date }}"], blank_before=0)
+    for row in signature.rows[:-1]:  # 发文机关 and date on one page
+        for paragraph in row.cells[0].paragraphs:
+            keep(paragraph)
 
     # the 附件 page: kexie notice adds one captioned crop per defect after this heading
     tag(doc, "if 附图")

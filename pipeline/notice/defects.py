@@ -23,6 +23,8 @@ WHAT_TO_WRITE = {
 _WRITTEN = re.compile(r"^(?P<rule>.*?)（现为「(?P<value>.*)」）$", re.S)
 #: the hint every blank carries; the notice says it once, under 填写要求
 _BLANK_HINT = re.compile(r"（如无内容请填[“\"]/[”\"]）")
+#: a heading's number (「五、」「1.」): the field is named without it
+_NUMBERING = re.compile(r"^(?:[一二三四五六七八九十]+、|\d+[.．、])")
 _ROW_KEY = re.compile(r"^(?P<table>[^\[\]]+)\[(?P<row>\d+)\]\.(?P<column>.+)$")
 
 
@@ -67,7 +69,7 @@ def _printed(key: str, form: FormDefinition) -> str:
         labels = form.field(key).labels
     except KeyError:
         return key
-    return labels[0].rstrip("：:") if labels else key
+    return _NUMBERING.sub("", labels[0].rstrip("：:")) if labels else key
 
 
 def defect_of(problem: dict, form: FormDefinition) -> Defect:
