@@ -251,3 +251,19 @@ def test_nothing_is_half_written(run, tmp_path, validated):
     bad = run("notice", report, "--program", program_with(tmp_path, 补正={"工作日": 0}), "--out", tmp_path / "o2",
               "--db", db)
     assert bad.exit_code == 2 and "「补正.工作日」应为正整数" in bad.output and not (tmp_path / "o2").exists()
+
+
+def test_a_problem_reported_twice_is_told_once(run, tmp_path, validated):
+    """Reports put together by hand (two runs' problems pasted into one) list a problem twice;
+    the applicant reads it once, as 一次性告知 means."""
+    report, db, _work = validated
+    data = json.loads(report.read_text(encoding="utf-8"))
+    for entry in data["files"]:
+        entry["problems"] = entry["problems"] + [dict(p) for p in entry["problems"]]
+        entry["file"] = str(Path(report).parent / "回收" / Path(entry["file"]).name)
+    doubled = tmp_path / "合并.json"
+    doubled.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = run("notice", doubled, "--program", PROGRAM, "--out", tmp_path / "o", "--db", db, "--no-pdf")
+    assert result.exit_code == 0, result.output
+    rows = table_rows(tmp_path / "o" / "江苏省科学技术协会-补正通知.docx")
+    assert sorted(r[2] for r in rows) == sorted(PLANTED)
