@@ -267,3 +267,22 @@ def test_a_problem_reported_twice_is_told_once(run, tmp_path, validated):
     assert result.exit_code == 0, result.output
     rows = table_rows(tmp_path / "o" / "江苏省科学技术协会-补正通知.docx")
     assert sorted(r[2] for r in rows) == sorted(PLANTED)
+
+
+def test_an_unreadable_file_gets_no_notice_and_is_listed(run, tmp_path, validated):
+    from openpyxl import load_workbook
+
+    report, db, _work = validated
+    data = json.loads(report.read_text(encoding="utf-8"))
+    data["files"].append({"file": str(tmp_path / "损坏.pdf"), "status": "error", "problems": [], "sha256": "",
+                          "fields": {}, "error": {"kind": "unreadable", "message": "文件「损坏.pdf」无法使用：PDF 已损坏"}})
+    mixed = tmp_path / "形式审查.json"
+    mixed.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "通知"
+    result = run("notice", mixed, "--program", PROGRAM, "--out", out, "--db", db, "--no-pdf")
+    assert result.exit_code == 1 and "无法读取，未发通知" in result.output, result.output
+    rows = {r[1].value: r for r in load_workbook(out / "补正通知汇总.xlsx")["补正通知"].iter_rows()}
+    assert rows[str(tmp_path / "损坏.pdf")][2].value == "无法读取，未发通知"
+    assert "PDF 已损坏" in rows[str(tmp_path / "损坏.pdf")][7].value
+    asked = run("notice", mixed, "--program", PROGRAM, "--out", tmp_path / "o2", "--file", "损坏.pdf")
+    assert asked.exit_code == 2 and "无从列出需补正的问题" in asked.output and not (tmp_path / "o2").exists()

@@ -17,11 +17,11 @@ from pathlib import Path
 from ..convert import convert_to_pdf
 from ..errors import KexieError, NoCorrectionNeeded, OutputNotOurs, ProgramFileError, UsageProblem
 from ..files import is_ours, move_atomic, write_atomic
-from ..forms import FormDefinition
+from ..forms import FormDefinition, text_value
 from ..naming import NameAllocator, expand_pattern, safe_filename
 from ..processes import remove_folder, temporary_folder
 from ..render import find_template
-from ..report.pictures import Pictures
+from ..report.pictures import Pictures, box_key
 from ..workdays import WorkCalendar, end_of_period, start_of_period
 from .defects import Defect, defects_of
 from .document import render_notice
@@ -147,9 +147,6 @@ def _render_all(run: NoticeRun, spec, form: FormDefinition, program: dict, works
 
 def _crops(pictures: Pictures, item: Standing, defects: list[Defect]) -> dict[int, str]:
     """{defect number: PNG base64} of the defects that have a place on a page (the report's pictures)."""
-    from .report import text_value
-    from ..report.pictures import box_key
-
     placed = [(n, d) for n, d in enumerate(defects, start=1) if d.page]
     if not placed or not item.file.is_file():
         return {}
