@@ -8,7 +8,7 @@ import io
 
 from docx import Document
 from docx.enum.text import WD_LINE_SPACING
-from docx.shared import Mm
+from docx.shared import Mm, Pt
 
 from ..render import TemplateSpec, build_context, check_encodable, render_docx
 
@@ -29,6 +29,7 @@ def render_notice(spec: TemplateSpec, fields: dict, program: dict, today, pictur
         raw = base64.b64decode(png)
         title = document.add_paragraph(caption)
         title.paragraph_format.keep_with_next = True
+        title.paragraph_format.space_before = Pt(10)  # apart from the picture above
         holder = document.add_paragraph()
         # the body's fixed 28 pt line pitch would cut a picture to one line
         holder.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
