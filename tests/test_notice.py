@@ -139,7 +139,7 @@ def test_a_notice_converted_to_pdf_shows_its_page(run, tmp_path, validated):
         last = document.pages[-1].extract_text().replace(" ", "")
         assert "问题位置截图" in last and "图1" in last and document.pages[-1].images  # the 附件 page of crops
     assert "宁夏回族自治区科学技术协会：" in first and "2026年10月12日" in first and "请加盖单位公章" in first
-    (number, pixels), = list(render_pages(pdf, 60, [1]))
+    (_number, pixels), = list(render_pages(pdf, 60, [1]))
     png = tmp_path / "通知第1页.png"
     Image.fromarray(pixels).save(png)
     dark = (np.asarray(pixels).min(axis=2) < 128).mean()

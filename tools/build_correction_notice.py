@@ -18,12 +18,21 @@ from pathlib import Path
 from docx.shared import Mm, Pt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import docx_build as db  # noqa: E402  (tools/ is not a package)
-from build_documents import (  # noqa: E402
-    DEFAULT_OUT, WUHAO, cell_margins, header_row, keep, page_number_footer, para, row_tag, signature_block, tag,
+import docx_build as db
+from build_documents import (
+    DEFAULT_OUT,
+    WUHAO,
+    cell_margins,
+    header_row,
+    keep,
+    page_number_footer,
+    para,
+    row_tag,
+    signature_block,
+    tag,
     write_sidecar,
 )
-from docx_build import ERHAO, FANGSONG, HEITI, XIAOBIAOSONG  # noqa: E402
+from docx_build import ERHAO, FANGSONG, HEITI, XIAOBIAOSONG
 
 NAME = "补正通知"
 

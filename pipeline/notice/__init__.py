@@ -15,7 +15,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..convert import convert_to_pdf
-from ..errors import KexieError, NoCorrectionNeeded, OutputNotOurs, ProgramFileError, UsageProblem
+from ..errors import (
+    KexieError,
+    NoCorrectionNeeded,
+    OutputNotOurs,
+    ProgramFileError,
+    UsageProblem,
+)
 from ..files import is_ours, move_atomic, write_atomic
 from ..forms import FormDefinition, text_value
 from ..naming import NameAllocator, expand_pattern, safe_filename
@@ -33,7 +39,7 @@ SUMMARY = "补正通知汇总.xlsx"
 #: working days to correct a form when the programme does not say (「补正: {工作日: 5}」)
 DEFAULT_DAYS = 5
 
-__all__ = ["NoticeRun", "correction_days", "correction_deadline", "make_notices", "load_report", "DEFAULT_DAYS"]
+__all__ = ["DEFAULT_DAYS", "NoticeRun", "correction_days", "correction_deadline", "load_report", "make_notices"]
 
 
 @dataclass

@@ -20,7 +20,7 @@ WHAT_TO_WRITE = {
     "review": "请按要求改正",
 }
 #: a rule's message 「手机号码应为11位数字（现为「1872661400」）」: the rule, then what was written
-_WRITTEN = re.compile(r"^(?P<rule>.*?)（现为「(?P<value>.*)」）$", re.S)
+_WRITTEN = re.compile(r"^(?P<rule>.*?)（现为「(?P<value>.*)」）$", re.DOTALL)
 #: the hint every blank carries; the notice says it once, under 填写要求
 _BLANK_HINT = re.compile(r"（如无内容请填[“\"]/[”\"]）")
 #: a heading's number (「五、」「1.」): the field is named without it
