@@ -248,9 +248,10 @@ def test_nothing_is_half_written(run, tmp_path, validated):
     assert late.exit_code == 1 and "2027年的法定节假日和调休安排尚未知晓" in late.output
     assert not (tmp_path / "晚").exists()
 
-    bad = run("notice", report, "--program", program_with(tmp_path, 补正={"工作日": 0}), "--out", tmp_path / "o2",
-              "--db", db)
-    assert bad.exit_code == 2 and "「补正.工作日」应为正整数" in bad.output and not (tmp_path / "o2").exists()
+    zero = program_with(tmp_path, 补正={"工作日": 0})
+    bad = run("notice", report, "--program", zero, "--out", tmp_path / "o2", "--db", db)
+    assert bad.exit_code == 2 and f"文件「{zero}」无法使用：「补正.工作日」应为正整数" in bad.output, bad.output
+    assert not (tmp_path / "o2").exists()
 
 
 def test_a_problem_reported_twice_is_told_once(run, tmp_path, validated):

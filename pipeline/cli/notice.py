@@ -48,7 +48,7 @@ def notice(report, program_path, out_dir, today, only, form_name, db_path, pdf):
         raise UsageProblem("请用 --program 给出年度计划文件：补正期限和联系人写在其中")
     program = load_program(program_path)
     run = make_notices(report, program, out_dir, load_form(form_name), today=today.date() if today else None,
-                       workspace=db_path, only=list(only), pdf=pdf)
+                       workspace=db_path, only=list(only), pdf=pdf, program_path=program_path)
     if run.summary is None:
         click.echo(f"形式审查报告「{report}」中没有需要补正的申报材料，未生成补正通知。")
         sys.exit(1 if run.count("unreadable") else 0)

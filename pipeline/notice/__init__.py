@@ -57,12 +57,12 @@ class NoticeRun:
         return sum(item.state == state for item in self.items)
 
 
-def correction_days(program: dict) -> int:
-    """「补正.工作日」 of the programme, or the default."""
+def correction_days(program: dict, program_path=None) -> int:
+    """「补正.工作日」 of the programme (the file at ``program_path``), or the default."""
     section = program.get("补正") or {}
     days = section.get("工作日", DEFAULT_DAYS) if isinstance(section, dict) else section
     if isinstance(days, bool) or not isinstance(days, int) or days < 1:
-        raise ProgramFileError(None, f"「补正.工作日」应为正整数（现为「{days}」）")
+        raise ProgramFileError(program_path, f"「补正.工作日」应为正整数（现为「{days}」）")
     return days
 
 
@@ -74,11 +74,12 @@ def correction_deadline(notice_date: _dt.date, days: int, program: dict) -> _dt.
 
 
 def make_notices(report_path, program: dict, out_dir, form: FormDefinition, *, today: _dt.date | None = None,
-                 workspace=None, only=(), pdf: bool = True) -> NoticeRun:
-    """Write the 补正通知 of ``report_path`` (a 形式审查 .json) into ``out_dir``, and the summary."""
+                 workspace=None, only=(), pdf: bool = True, program_path=None) -> NoticeRun:
+    """Write the 补正通知 of ``report_path`` (a 形式审查 .json) into ``out_dir``, and the summary;
+    ``program_path``: where ``program`` was read from, for the messages."""
     report = load_report(report_path, form.name)
     today = today or _dt.date.today()
-    days = correction_days(program)
+    days = correction_days(program, program_path)
     run = NoticeRun(today, correction_deadline(today, days, program), days)
     spec = find_template(TEMPLATE)
     run.items = _chosen(standings(report, report_path, form, program, workspace), only)
