@@ -322,3 +322,17 @@ class RedactionReadBack(RedactionFailed):
         KexieError.__init__(self, f"文件「{_name(path)}」的匿名副本第 {page} 页涂去后，"
                                   f"文字识别仍读出 {shown}（可能在图片中或被拆成图形），为防泄露未予打入评审包；"
                                   "请核对该页，必要时请申报单位去掉其中的单位名称后重新提交")
+
+
+# --- 补正通知 ----------------------------------------------------------------------------------
+
+
+class NoCorrectionNeeded(UsageProblem):
+    """A 补正通知 is asked for a file whose 形式审查 found nothing to correct."""
+
+    kind = "no_correction"
+
+    def __init__(self, path):
+        self.path = Path(path) if path is not None else None
+        super().__init__(f"文件「{_name(path)}」形式审查齐全，没有需要补正的问题，不发补正通知；"
+                         "如该文件有误，请先用 kexie confirm 记录或重新运行 kexie validate")

@@ -45,6 +45,7 @@ PROGRAM_SCHEMA: dict[str, Any] = {
     "经费": {"下限": "number", "上限": "number", "支付": [_PAYMENT], "总额?": "number",
              "定额补助?": "number", "分配方式?": "str", "资助名额?": "int"},
     "公示": {"天数": "int", "计日": "str", "开始?": "date"},
+    "补正?": {"工作日?": "int"},  # kexie notice: the 补正 deadline, working days after the notice date
     "评审标准?": [_CRITERION],
     "评审规则?": {"去掉最高最低分?": "bool", "分歧阈值?": "number"},
     "联系人": [_CONTACT],
