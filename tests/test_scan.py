@@ -533,3 +533,39 @@ def test_cells_that_share_a_rule_meet_on_it_under_a_bold_frame(dpi):
     document = Document([page])
     label = next(r for r in document.regions if r.is_cell and r.box.x1 < 100 and r.box.top < 100)
     assert document.right_of(label) is not None
+
+
+def _break_ring(image: np.ndarray, dpi: float, cx: float, cy: float, diameter: float, keep) -> np.ndarray:
+    """Paper over a seal's ring except the arcs ``keep`` ((from, to) degrees): a faded, half-inked stamp."""
+    k = dpi / 72
+    h, w = image.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    d = np.hypot(xx - cx * k, yy - cy * k) / (diameter / 2 * k)
+    angle = np.degrees(np.arctan2(yy - cy * k, xx - cx * k)) % 360
+    kept = np.zeros_like(d, dtype=bool)
+    for a, b in keep:
+        kept |= (angle >= a) & (angle < b)
+    out = image.copy()
+    out[(d > 0.9) & (d < 1.15) & ~kept] = 250
+    return out
+
+
+@pytest.mark.parametrize("dpi", [150, 200])
+def test_a_half_inked_seal_is_for_a_person_to_judge_and_a_bare_arc_is_no_seal(dpi):
+    """A faded stamp whose ring is inked round less than half, its characters and star inside: the
+    reader cannot be sure it is a 公章, so it is a "faint_seal" (present null, 需人工核对) — neither
+    reported missing nor counted. The same broken ring with nothing inside is no seal at all."""
+    page = _blank_page(dpi, 400, 300)
+    arcs = ((200, 300), (20, 82))  # 162° of 360: 45 % of the ring
+    faint = _break_ring(draw_seal(page, dpi, 120, 150), dpi, 120, 150, 115, arcs)
+    full = draw_seal(faint, dpi, 290, 150)
+    marks = sorted(find_seals(full, dpi), key=lambda m: m.x0)
+    assert [m.kind for m in marks] == ["faint_seal", "seal"], marks
+    assert abs((marks[0].x0 + marks[0].x1) / 2 - 120) < 6
+    bare = np.asarray(Image.fromarray(_blank_page(dpi, 400, 300)))
+    pil = Image.fromarray(bare.copy())
+    k = dpi / 72
+    ImageDraw.Draw(pil).ellipse([(120 - 57.5) * k, (150 - 57.5) * k, (120 + 57.5) * k, (150 + 57.5) * k],
+                                outline=(215, 35, 45), width=max(2, int(3 * k)))
+    arc_only = _break_ring(np.asarray(pil), dpi, 120, 150, 115, arcs)
+    assert find_seals(arc_only, dpi) == []

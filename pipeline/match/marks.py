@@ -87,6 +87,9 @@ def seal_verdict(found: Found, layouts: dict[int, PageLayout], seals: dict, area
                 if seal.kind == "seal_shape":
                     return verdict(None, page, seal.as_list(), 0.0,
                                    "黑白（无颜色）扫描件：框内有圆形印章痕迹，无法判断是否为红色公章")
+                if seal.kind == "faint_seal":
+                    return verdict(None, page, seal.as_list(), 0.0,
+                                   "框内的红色圆形印迹很淡或不完整，无法确定是否盖有公章")
                 return verdict(True, page, seal.as_list(), min(1.0, 0.5 + seal.score / 2))
     page, box = found.areas[0]
     if not layouts[page].colour:

@@ -55,9 +55,9 @@ class Word(Box):
 
 @dataclass
 class Mark(Box):
-    """Something found on the page image: ``kind`` "seal" (a red round seal) or "seal_shape" (a
-    round seal's outline in dark ink, on a page without colour); ``score``: how much of its ring
-    holds ink."""
+    """Something found on the page image: ``kind`` "seal" (a red round seal), "faint_seal" (a red
+    ring too faded or broken to be sure of, with characters inside) or "seal_shape" (a round
+    seal's outline in dark ink, on a page without colour); ``score``: how much of its ring holds ink."""
 
     kind: str = "seal"
     score: float = 0.0

@@ -33,6 +33,11 @@ SHAPE_MIN_RUN = 0.2
 SEAL_MIN_FREE = 0.45
 # The ink inside the ring (characters, the star): at least this share of its area.
 SEAL_MIN_INSIDE = 0.01
+# A red ring inked round less than SEAL_MIN_RING but at least this share, with characters inside
+# (SEAL_FAINT_INSIDE of the disc at least), is a faded or half-stamped seal that cannot be told
+# for sure: kept as kind "faint_seal", for a person to judge — neither a seal nor no seal.
+SEAL_FAINT_RING = 0.4
+SEAL_FAINT_INSIDE = 0.05
 #: resolution the search runs at: a seal is still ~115 px across
 WORK_DPI = 72.0
 _SECTORS = 72
@@ -82,23 +87,30 @@ def _circles(mask: np.ndarray, dpi: float, kind: str, isolated: bool = False) ->
         return []
     ys, xs = np.nonzero(mask)
     points = np.column_stack([xs, ys]).astype(np.float32)
+    faint = None if isolated else (SEAL_FAINT_RING, SEAL_FAINT_INSIDE)
     candidates = []
     for cx, cy, r in found[0]:
         ring, inside = _ring(points, cx, cy, r, isolated)
-        if ring >= min(SEAL_MIN_RING, SEAL_MIN_SHAPE) and inside >= SEAL_MIN_INSIDE:
-            candidates.append((ring, float(cx), float(cy), float(r)))
+        if (ring >= min(SEAL_MIN_RING, SEAL_MIN_SHAPE) and inside >= SEAL_MIN_INSIDE) or \
+                (faint and ring >= faint[0] and inside >= faint[1]):
+            candidates.append((ring, float(cx), float(cy), float(r), inside))
     candidates.sort(reverse=True)
     kept: list[tuple[float, float, float, float]] = []
-    for _, cx, cy, r in candidates:
+    kinds: list[str] = []
+    for _, cx, cy, r, inside in candidates:
         if any(np.hypot(cx - x, cy - y) < 0.6 * min(r, q) for _, x, y, q in kept):
             continue
         ring, _ = _ring(points, cx, cy, r, isolated, covered=kept)
-        if ring < (SEAL_MIN_SHAPE if isolated else SEAL_MIN_RING):
+        if ring >= (SEAL_MIN_SHAPE if isolated else SEAL_MIN_RING):
+            kinds.append(kind)
+        elif faint and ring >= faint[0] and inside >= faint[1]:
+            kinds.append("faint_seal")
+        else:
             continue  # its ring is the ink of seals already kept (a circle through two of them)
         kept.append((ring, cx, cy, _outer_radius(points, cx, cy, r)))
     to_pt = 1.0 / k
     return [Mark(float((cx - r) * to_pt), float((cy - r) * to_pt), float((cx + r) * to_pt), float((cy + r) * to_pt),
-                 kind=kind, score=round(ring, 3)) for ring, cx, cy, r in kept]
+                 kind=found_kind, score=round(ring, 3)) for (ring, cx, cy, r), found_kind in zip(kept, kinds)]
 
 
 def _ring(points: np.ndarray, cx: float, cy: float, r: float, isolated: bool,
