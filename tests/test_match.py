@@ -46,3 +46,32 @@ def test_a_lone_stroke_beside_an_opinion_is_dropped_from_an_ocr_value():
     assert matcher.clean("/", spec, ocr=True) == "/"
     address = form.field("申报单位负责人.通讯地址")
     assert matcher.clean("深圳市南山区科技园 R2-B 栋5楼", address, ocr=True) == "深圳市南山区科技园R2-B栋5楼"
+
+
+def test_a_table_photographed_a_little_askew_is_read_row_by_row():
+    """A phone photo flattened with its corners a little off: the 试点工作负责人 table's rules slope,
+    its header's tops 11 pt lower at the right than at the left (cells and words as measured on
+    such a page). Neighbour to neighbour each row is one row, and both people are read."""
+    from pipeline.match.matcher import Matcher
+    from pipeline.match.regions import Document
+    from pipeline.match.rows import read_table
+    from pipeline.read.page import PageLayout
+
+    boxes = [[91, 127, 152, 157], [152, 128, 194, 158], [194, 130, 265, 160], [264, 133, 431, 165],
+             [431, 138, 541, 168], [88, 156, 150, 204], [149, 158, 192, 205], [191, 159, 263, 206],
+             [262, 162, 430, 210], [428, 167, 540, 213], [85, 203, 147, 250], [146, 205, 190, 251],
+             [188, 206, 261, 252], [260, 208, 427, 255], [426, 212, 538, 257]]
+    words = [(93, 107, 244, 126, "四、试点工作负责人"), (110, 138, 134, 150, "姓名"), (161, 140, 185, 152, "性别"),
+             (206, 141, 253, 154, "出生年月"), (338, 145, 360, 157, "单位"), (464, 150, 509, 162, "职务职称"),
+             (101, 176, 138, 189, "汪思远"), (166, 178, 176, 190, "男"), (206, 180, 250, 190, "1989-06"),
+             (275, 170, 419, 185, "泉州市科学技术协会科技服"), (474, 186, 496, 198, "科员"),
+             (330, 194, 364, 206, "务中心"), (201, 215, 251, 226, "1972年7"), (98, 223, 135, 236, "潘红霞"),
+             (163, 225, 173, 236, "男"), (291, 228, 398, 241, "泉州市科学技术协会"), (466, 232, 500, 243, "副主席"),
+             (219, 238, 228, 249, "月")]
+    layout = PageLayout(1, 595.4, 842.0, words=[Word(*w) for w in words], cells=[Box(*b) for b in boxes],
+                        source="ocr", kind="photo")
+    form = load_form("申报书")
+    table = read_table(Matcher(Document([layout]), form), form.field("试点工作负责人"))
+    assert [(r["姓名"], r["出生年月"], r["职务职称"]) for r in table.rows] == [
+        ("汪思远", "1989-06", "科员"), ("潘红霞", "1972年7月", "副主席")]
+    assert table.rows[0]["单位"] == "泉州市科学技术协会科技服务中心" and not table.missing

@@ -48,11 +48,11 @@ def _header_after(matcher: Matcher, title: Region, spec: FieldSpec):
     cells = sorted((c for c in matcher.doc.cells(title.page) if c.box.top >= title.box.top - SLACK),
                    key=lambda c: c.box.top)
     rows: list[list[Region]] = []
-    for cell in cells:  # a row: cells whose tops agree within the slack of a scan's rules
-        if rows and cell.box.top - rows[-1][0].box.top <= SLACK:
-            rows[-1].append(cell)
-        else:
-            rows.append([cell])
+    placed: set[int] = set()
+    for cell in cells:
+        if id(cell) not in placed:
+            rows.append(_along_row([cell], cells))
+            placed.update(id(c) for c in rows[-1])
     for row in rows:
         header = _match_header(row, spec)
         if header:
@@ -82,8 +82,9 @@ def _read_rows(matcher: Matcher, header, spec: FieldSpec) -> list[dict]:
     right = max(cell.box.x1 for _, cell in header)
     result = []
     while True:
-        row = [c for c in matcher.doc.cells(page)
-               if abs(c.box.top - bottom) <= SLACK and c.box.x1 > left and c.box.x0 < right]
+        within = [c for c in matcher.doc.cells(page) if c.box.x1 > left and c.box.x0 < right]
+        row = [c for c in within if abs(c.box.top - bottom) <= SLACK]
+        row = _along_row(row, within) if row else row
         cut = None  # the last row of the previous page, when the page break may have split it
         if not row:
             if any(c.box.top >= bottom - SLACK for c in matcher.doc.cells(page)):
@@ -118,6 +119,34 @@ def _read_rows(matcher: Matcher, header, spec: FieldSpec) -> list[dict]:
             result.append({name: values.get(name, "") for name in names})
             matcher.unsure_cells.extend((result[-1], name, cell) for name, cell in unsure)
     return result
+
+
+#: how far a row's rules may slope on a page left a little askew (tan 2°): two neighbours' tops
+#: differ by up to this share of the distance between their left rules
+ASKEW = 0.035
+
+
+def _along_row(row: list[Region], cells: list[Region]) -> list[Region]:
+    """``row`` and the cells beside it in the same row, cell by cell: a neighbour shares a
+    vertical rule with a cell of the row and its top agrees with that cell's, within the slack of
+    a scan's rules and the slope of a page left askew (:data:`ASKEW`). Compared neighbour to neighbour, a row stays one row on a photo flattened a
+    little askew (its tops 11 pt lower at the right than at the left), where no slack on the row's
+    first cell would hold it and none could tell it from the next row."""
+    row = list(row)
+    members = {id(c) for c in row}
+    grown = True
+    while grown:
+        grown = False
+        for cell in cells:
+            if id(cell) in members:
+                continue
+            if any(abs(cell.box.top - r.box.top) <= SLACK + ASKEW * abs(cell.box.x0 - r.box.x0) and
+                   (abs(cell.box.x0 - r.box.x1) <= 2 * SLACK or abs(r.box.x0 - cell.box.x1) <= 2 * SLACK)
+                   for r in row):
+                row.append(cell)
+                members.add(id(cell))
+                grown = True
+    return sorted(row, key=lambda c: c.box.x0)
 
 
 #: a cell's left rule this close (points) to a header cell's is that column's: a scan's rules
