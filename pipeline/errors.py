@@ -113,10 +113,16 @@ class DataFileError(InputFileError):
 
 
 class ProgramFileError(InputFileError):
-    """The programme file is malformed: an unknown key, a wrong type, a missing value."""
+    """The programme file is malformed: an unknown key, a wrong type, a missing value.
+
+    ``problems`` holds each problem found (all of them, not the first only)."""
 
     kind = "program"
     exit_code = 2
+
+    def __init__(self, path, reason: str, problems: list[str] | None = None):
+        self.problems = list(problems) if problems else [reason]
+        super().__init__(path, reason)
 
 
 class FormDefinitionError(InputFileError):
