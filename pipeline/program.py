@@ -198,3 +198,23 @@ def announcement_period(program: dict, start: _dt.date | None = None) -> tuple[_
     if start is None:
         raise ProgramFileError(None, "计划文件未写明「公示.开始」，无法计算公示期")
     return period_from_program(program, start)
+
+
+def derived_values(program: dict | None) -> dict:
+    """Values computed from the programme that templates may use (公示期)."""
+    if program and program.get("公示", {}).get("开始"):
+        start, end = announcement_period(program)
+        return {"公示期": {"开始": start, "结束": end}}
+    return {}
+
+
+def program_key_hint(dotted: str) -> str:
+    """What a programme key means and how to write it (from the schema), for a template's need."""
+    key = program_schema()
+    for part in dotted.replace("[]", "").split("."):
+        inner = key.item if key.item is not None and not key.keys else key
+        key = inner.keys.get(part) if inner is not None else None
+        if key is None:
+            return "计划文件的键说明中没有这一项，请核对模板中的写法（kexie program --schema 列出全部键）"
+    meaning = f"{key.meaning}，" if key.meaning else ""
+    return f"{meaning}{_how(key)}"
