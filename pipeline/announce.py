@@ -4,6 +4,9 @@ The 公示期 is counted by ``pipeline.workdays`` as the programme says (「公�
 工作日 or 自然日, the start day counting); the start is the one asked for, else 「公示.开始」. A year
 without an official holiday schedule is refused (``CalendarYearUnknown``) unless the programme's
 「节假日」 supplies it. The document is dated its start day unless told otherwise.
+
+A row lacking one of ``REQUIRED_COLUMNS`` (a funded unit missing from the roster has no 项目名称
+or 负责人) is left out with its reason, the others are published, and the command exits 1.
 """
 
 from __future__ import annotations

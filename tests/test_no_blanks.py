@@ -115,3 +115,13 @@ def test_announce_with_no_complete_row_writes_nothing(run, tmp_path):
     assert f"第2行（申报单位={subs[0]['申报单位']}）" in result.output and "「负责人」" in result.output
     assert "--roster" in result.output
     assert not (tmp_path / "gs" / "公示.docx").exists()
+
+
+def test_check_names_the_blank_values_fill_would_stop_on(run, tmp_path):
+    data, unit = roster_with_blanks(tmp_path / "results.xlsx", 3, ("项目名称", "负责人"))
+    result = run("check", "任务书", "--data", data, "--program", PROGRAM)
+    assert result.exit_code == 1, result.output
+    assert f"数据中「项目名称」为空（文书中不能留空白）：第3行（申报单位={unit}）" in result.output
+    assert f"数据中「负责人」为空（文书中不能留空白）：第3行（申报单位={unit}）" in result.output
+    assert "检查通过" not in result.output
+    assert not (tmp_path / "outputs").exists()

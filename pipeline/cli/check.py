@@ -39,14 +39,21 @@ def check(template, data_path, program_path):
         click.echo(f"    {variable}")
     for problem in report.tags:
         click.secho(f"  标签问题：{problem.where}「{problem.tag}」：{problem.problem}", fg="red")
+    planned = sorted({v for v in report.missing if v.startswith("计划.")})
+    if planned and program is None:
+        click.secho(f"  模板要用计划文件中的 {len(planned)} 项（如「{planned[0]}」）：请用 --program 给出计划文件",
+                    fg="red")
     for variable, labels in report.missing.items():
-        if variable.startswith("计划.") and labels == ["计划文件"]:
-            click.secho(f"  计划文件缺少「{variable[3:]}」：{program_key_hint(variable[3:])}", fg="red")
+        if variable.startswith("计划."):
+            if program is not None:
+                click.secho(f"  计划文件缺少「{variable[3:]}」：{program_key_hint(variable[3:])}", fg="red")
         else:
             click.secho(f"  数据缺少变量「{variable}」：{_shown(labels)}", fg="red")
     for variable, labels in report.blank.items():
-        where = "计划文件中" if labels == ["计划文件"] else "数据中"
-        click.secho(f"  {where}「{variable}」为空（文书中不能留空白）：{_shown(labels)}", fg="red")
+        if variable.startswith("计划."):
+            click.secho(f"  计划文件中「{variable[3:]}」为空（文书中不能留空白）", fg="red")
+        else:
+            click.secho(f"  数据中「{variable}」为空（文书中不能留空白）：{_shown(labels)}", fg="red")
     for label, reason in report.failures:
         click.secho(f"  记录「{label}」无法生成：{reason}", fg="red")
     if records is not None and report.ok:
