@@ -56,11 +56,12 @@ def read_needs(spec: TemplateSpec) -> Needs:
 def _parse(spec: TemplateSpec, source: str) -> Needs:
     from .errors import TemplateError
 
+    env = make_environment()
     try:
-        tree = make_environment().parse(source)
+        tree = env.parse(source)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(spec.name, f"模板语法错误：{exc.message}") from None
-    return analyse(tree, spec.optional)
+    return analyse(tree, spec.optional, env.globals)
 
 
 def check_template(spec: TemplateSpec, records=None, program: dict | None = None, today=None) -> CheckReport:

@@ -154,8 +154,10 @@ def _jobs(spec, records, program, today, needs: Needs) -> list[Job]:
     for position, record in enumerate(records, 1):
         context = build_context(spec, record.fields, program, extra, today)
         missing, blank, error = record_error(spec.name, needs, context, record.label)
+        # a blank stops the record here; for an absent value the render itself is the judge (Jinja's
+        # strict undefined), so a name the reading of the template mistook for data never stops one
         jobs.append(Job(record.label, context, default_name(spec, record.fields, position, len(records)),
-                        missing, blank, error))
+                        missing, blank, error if blank else None))
     return jobs
 
 
@@ -170,14 +172,15 @@ def rehearse(spec: TemplateSpec, records, program: dict | None, today=None, need
     records = records if records is not None else [Record(fields={}, label="计划文件")]
     jobs = _jobs(spec, records, program, today, needs)
     env = make_environment()
+    planned = lambda paths: [v for v in paths if v.split(".")[0] in ("计划", "公示期")]  # noqa: E731
     for job in jobs:
         if only_program:  # without data, only what the programme must supply is asked of it
-            job.missing = [v for v in job.missing if v.split(".")[0] in ("计划", "公示期")]
-            job.blank = [v for v in job.blank if v.split(".")[0] in ("计划", "公示期")]
-            if job.error is not None and not (job.missing or job.blank):
+            job.missing, job.blank = planned(job.missing), planned(job.blank)
+            if job.error is not None and not job.blank:
                 job.error = None
+            if _needs_data(needs):  # no trial without the data the template reads
                 continue
-        if job.error is not None or (only_program and _needs_data(needs)):
+        if job.error is not None:
             continue
         try:
             check_encodable(spec, job.context, job.record)
@@ -185,6 +188,11 @@ def rehearse(spec: TemplateSpec, records, program: dict | None, today=None, need
             render_docx(spec, job.context, record=job.record, env=env)
         except KexieError as exc:
             job.error = exc
+            variable = getattr(exc, "variable", None)
+            if variable and variable not in job.missing:
+                job.missing.append(variable)
+        else:
+            job.missing = []  # rendered: nothing it needs is absent
     return jobs
 
 

@@ -36,8 +36,8 @@ class Needs:
                    for d in (d.removeprefix(ROWS) for d in declared))
 
 
-def analyse(tree, optional=()) -> Needs:
-    """The ``Needs`` of a parsed Jinja template."""
+def analyse(tree, optional=(), globals_=()) -> Needs:
+    """The ``Needs`` of a parsed Jinja template; ``globals_`` are the environment's (``range`` …)."""
     aliases: dict[str, str] = {}
     derived: set[str] = set()
     for loop in tree.find_all(nodes.For):
@@ -52,8 +52,11 @@ def analyse(tree, optional=()) -> Needs:
             aliases[loop.target.name] = base + "[]"
         else:
             derived |= names
-    assigned = {a.target.name for a in tree.find_all(nodes.Assign) if isinstance(a.target, nodes.Name)}
-    local = assigned | set(aliases) | derived | {"loop"}
+    # names the template makes itself: {% set %}, macros and their parameters, {% with %}, call blocks
+    made = {n.name for kind in (nodes.Assign, nodes.AssignBlock, nodes.With, nodes.Macro, nodes.CallBlock)
+            for block in tree.find_all(kind)
+            for n in _targets(block)}
+    local = made | set(aliases) | derived | set(globals_) | {"loop", "caller", "varargs", "kwargs"}
 
     def paths_in(node) -> set[str]:
         found = {_path(n, aliases) for n in node.find_all((nodes.Getattr, nodes.Getitem, nodes.Name))}
@@ -66,9 +69,25 @@ def analyse(tree, optional=()) -> Needs:
     for test in tree.find_all(nodes.Test):
         if test.name == "defined":
             needs.if_defined |= paths_in(test.node)
+    for used in tree.find_all(nodes.Filter):
+        if used.name in ("default", "d"):  # {{ X|default('') }}: absent is fine
+            needs.if_defined |= paths_in(used.node)
     for branch in list(tree.find_all(nodes.If)) + list(tree.find_all(nodes.CondExpr)):
         needs.may_be_blank |= paths_in(branch.test)
     return needs
+
+
+def _targets(block) -> list:
+    """The names a block binds."""
+    if isinstance(block, nodes.Macro):
+        return [nodes.Name(block.name, "store")] + list(block.args)
+    if isinstance(block, nodes.CallBlock):
+        return list(block.args)
+    if isinstance(block, nodes.With):
+        return [n for t in block.targets for n in t.find_all(nodes.Name)] + \
+            [t for t in block.targets if isinstance(t, nodes.Name)]
+    target = block.target
+    return [target] if isinstance(target, nodes.Name) else list(target.find_all(nodes.Name))
 
 
 def variable_paths(tree) -> set[str]:

@@ -60,7 +60,7 @@ def test_check_agrees_with_fill_when_a_text_is_blank(run, tmp_path, template, da
     checked, filled = check_and_fill(run, template, data, write(tmp_path, program))
     assert (checked.exit_code == 0) == (filled.exit_code == 0), (checked.output, filled.output)
     if checked.exit_code:
-        assert f"「计划.{key}」为空" in checked.output and "为空" in filled.output
+        assert f"计划文件中「{key}」为空" in checked.output and "为空" in filled.output
 
 
 def test_the_sample_programme_passes_check_and_fills(run, tmp_path):
