@@ -45,16 +45,21 @@ class Key:
             return f"{'或'.join(self.choices)}"
         return f"{self.kind}，例如 {flow(self.example)}" if self.example is not None else self.kind
 
-    def sample(self):
-        """An example value built from the examples of the key and its sub-keys."""
+    def sample(self, every: bool = False):
+        """An example value built from the examples of the key and its sub-keys (``every``: the
+        optional sub-keys too). A container's own 例 wins (two payments adding up to 100)."""
+        if self.example is not None:
+            return self.example
         if self.kind == "键值对":
+            if every:
+                return {k.name: k.sample(every) for k in self.keys.values()}
             chosen = [k for k in self.keys.values() if k.required] or list(self.keys.values())
             return {k.name: k.sample() for k in chosen}
         if self.kind == "列表" and self.item is not None:
-            return [self.item.sample()]
+            return [self.item.sample(every)]
         if self.kind == "按年份" and self.item is not None:
-            return {2027: self.item.sample()}
-        return self.example
+            return {2027: self.item.sample(every)}
+        return None
 
 
 def flow(value) -> str:
@@ -109,3 +114,17 @@ def _describe_one(key: Key, depth: int) -> list[str]:
             lines.append(f"{'  ' * (depth + 1)}（每个年份，如 2027:）")
         lines.extend(describe(inner, depth + 1))
     return lines
+
+
+def example_file() -> str:
+    """A whole programme file written from the schema's examples, each key under its meaning."""
+    lines = ["# 计划文件示例：由 kexie 的键说明（pipeline/data/program_schema.yaml）生成。",
+             "# 「可不写」的键不用时整段删去；写好后运行 kexie program check 文件名.yaml。"]
+    for key in program_schema().keys.values():
+        lines.append(f"# {key.name}（{'必填' if key.required else '可不写'}）：{key.meaning}")
+        text = yaml.safe_dump({key.name: key.sample(every=True)}, allow_unicode=True, sort_keys=False,
+                              default_flow_style=False, width=10**6)
+        if key.kind == "按年份":  # dates of a real year must come from the State Council's notice
+            text = "".join(f"# {line}\n" for line in text.splitlines())
+        lines.append(text.rstrip("\n"))
+    return "\n".join(lines) + "\n"

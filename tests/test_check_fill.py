@@ -68,3 +68,21 @@ def test_the_sample_programme_passes_check_and_fills(run, tmp_path):
         checked, filled = check_and_fill(run, template, data, PROGRAM)
         assert checked.exit_code == 0 and "检查通过" in checked.output, checked.output
         assert filled.exit_code == 0, filled.output
+
+
+def test_names_the_template_makes_itself_are_not_asked_of_the_data(run, tmp_path):
+    """range(), a macro and its parameter, {% set %}, |default: check and fill both pass."""
+    from conftest import make_template
+
+    make_template(tmp_path / "t.docx", [
+        "{% macro 行(n) %}第{{ n }}项{% endmacro %}{% set 合计 = 2 %}",
+        "{% for i in range(合计) %}{{ 行(i) }}{% endfor %}",
+        "{{ 备注|default('无') }}：{{ 单位 }}",
+    ])
+    (tmp_path / "d.yaml").write_text("- {单位: 甲}\n", encoding="utf-8")
+    checked = run("check", "t.docx", "--data", "d.yaml")
+    filled = run("fill", "t.docx", "--data", "d.yaml", "--out", "out")
+    assert checked.exit_code == 0, checked.output
+    assert filled.exit_code == 0, filled.output
+    for name in ("range", "行", "合计", "n\n"):
+        assert f"    {name}" not in checked.output, name

@@ -108,3 +108,20 @@ def test_every_key_of_the_sample_programme_is_in_the_schema_and_documented(tmp_p
                 walk(item, key.item)
 
     walk(data, schema)
+
+
+def test_the_example_written_from_the_schema_is_a_working_programme(run, tmp_path):
+    """A fourth programme written from the reference alone: the example passes check, and the
+    notice and the task books are made from it in one try."""
+    from conftest import ROSTER
+
+    result = run("program", "--example")
+    assert result.exit_code == 0
+    (tmp_path / "新计划.yaml").write_text(result.output, encoding="utf-8")
+    data = yaml.safe_load(result.output)
+    assert set(data) == set(program_schema().keys) - {"节假日"}  # holidays only in a comment
+    assert run("program", "check", "新计划.yaml").exit_code == 0
+    notice = run("fill", "通知", "--program", "新计划.yaml", "--out", "通知")
+    assert notice.exit_code == 0, notice.output
+    books = run("check", "任务书", "--data", ROSTER, "--program", "新计划.yaml")
+    assert books.exit_code == 0, books.output

@@ -7,22 +7,26 @@ import sys
 import click
 
 from ..program import inspect_program
-from ..program_schema import describe
+from ..program_schema import describe, example_file
 from .common import reports_errors
 
 
 @click.group(invoke_without_command=True)
 @click.option("--schema", is_flag=True, help="列出计划文件的全部键：类型、是否必填、含义和示例。")
+@click.option("--example", is_flag=True, help="打印一个写全了各键的计划文件示例（可另存为 .yaml 后修改）。")
 @click.pass_context
-def program(ctx, schema):
+def program(ctx, schema, example):
     """年度计划文件（YAML）：查看全部键的说明，或检查一个计划文件。
 
     \b
     示例：
       kexie program --schema
+      kexie program --example > 计划.yaml
       kexie program check samples/program.yaml
     """
-    if schema:
+    if example:
+        click.echo(example_file(), nl=False)
+    elif schema:
         click.echo("计划文件（YAML，键用中文）的全部键；缩进的是上一键的下级键：")
         for line in describe():
             click.echo(line)
