@@ -11,10 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import jinja2
-
-from .needs import Needs, analyse, variable_paths  # noqa: F401 — variable_paths is part of the API
-from .render import TemplateSpec, document_parts, make_environment, template_source
+from .needs import parse_needs, read_needs, variable_paths  # noqa: F401 — part of the API
+from .render import TemplateSpec, document_parts, template_source
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _SMART = "“”‘’"
@@ -47,23 +45,6 @@ class CheckReport:
         return not (self.missing or self.blank or self.failures or self.tags or self.syntax_error)
 
 
-def read_needs(spec: TemplateSpec) -> Needs:
-    """What ``spec`` needs from its data (raises TemplateError on a syntax error)."""
-    document, parts = document_parts(spec)
-    return _parse(spec, template_source(document, parts))
-
-
-def _parse(spec: TemplateSpec, source: str) -> Needs:
-    from .errors import TemplateError
-
-    env = make_environment()
-    try:
-        tree = env.parse(source)
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(spec.name, f"模板语法错误：{exc.message}") from None
-    return analyse(tree, spec.optional, env.globals)
-
-
 def check_template(spec: TemplateSpec, records=None, program: dict | None = None, today=None) -> CheckReport:
     """Inspect ``spec``; with ``records`` or ``program``, also what each record (or the programme)
     lacks, by the very steps ``fill`` takes — a template check passed is one fill renders."""
@@ -75,7 +56,7 @@ def check_template(spec: TemplateSpec, records=None, program: dict | None = None
     for where, element in parts:
         report.tags.extend(_damaged_tags(where, element))
     try:
-        needs = _parse(spec, template_source(document, parts))
+        needs = parse_needs(spec, template_source(document, parts))
     except TemplateError as exc:
         report.syntax_error = exc.reason
         return report

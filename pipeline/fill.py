@@ -22,7 +22,7 @@ from .convert import convert_to_pdf
 from .errors import KexieError
 from .files import move_atomic, sha256_bytes, sha256_file, write_atomic
 from .naming import NameAllocator, expand_pattern, safe_filename
-from .needs import ROWS, Needs, record_error
+from .needs import ROWS, Needs, read_needs, record_error
 from .program import derived_values
 from .records import Record
 from .render import TemplateSpec, build_context, check_encodable, default_name, make_environment, render_docx
@@ -68,8 +68,6 @@ def fill(spec: TemplateSpec, records: list[Record], out_dir, *, pdf: bool = Fals
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    from .check import read_needs
-
     needs = read_needs(spec)
     pattern = name_pattern or spec.name_pattern
     template_hash = sha256_bytes(spec.blob)
@@ -165,8 +163,6 @@ def rehearse(spec: TemplateSpec, records, program: dict | None, today=None, need
              ) -> list[Job]:
     """Take every step ``fill`` takes for each document, in memory, writing nothing; each job's
     ``error`` is what fill would stop it with. ``records`` None: the programme alone is checked."""
-    from .check import read_needs
-
     needs = needs or read_needs(spec)
     only_program = records is None
     records = records if records is not None else [Record(fields={}, label="计划文件")]

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import jinja2
 from jinja2 import nodes
 
-from .errors import BlankValue, MissingVariable
+from .errors import BlankValue, MissingVariable, TemplateError
+from .render import document_parts, make_environment, template_source
 
 #: names every template may use without the data supplying them
 PROVIDED = {"今天", "计划", "公示期", "记录", "loop"}
@@ -34,6 +36,22 @@ class Needs:
         v = variable.removeprefix(ROWS)
         return any(v == d or v.startswith(d + ".") or v.startswith(d + "[")
                    for d in (d.removeprefix(ROWS) for d in declared))
+
+
+def read_needs(spec) -> Needs:
+    """What the template ``spec`` needs from its data (TemplateError on a syntax error)."""
+    document, parts = document_parts(spec)
+    return parse_needs(spec, template_source(document, parts))
+
+
+def parse_needs(spec, source: str) -> Needs:
+    """The ``Needs`` of a template's Jinja source, read in the environment templates render in."""
+    env = make_environment()
+    try:
+        tree = env.parse(source)
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(spec.name, f"模板语法错误：{exc.message}") from None
+    return analyse(tree, spec.optional, env.globals)
 
 
 def analyse(tree, optional=(), globals_=()) -> Needs:
@@ -142,6 +160,7 @@ def record_error(template: str, needs: Needs, context: dict, record: str, variab
 
 
 _ABSENT = object()
+_OPAQUE = object()
 
 
 def _values(node, variable: str, prefix: str = ""):
@@ -149,7 +168,11 @@ def _values(node, variable: str, prefix: str = ""):
     head, sep, rest = variable.partition("[]")
     value = node
     for part in head.split("."):
-        if not isinstance(value, dict) or part not in value:
+        if value is None:  # a blank above the value: the value is blank too
+            return [(prefix + head, None)]
+        if not isinstance(value, dict):  # an attribute of a value (a date's .year): not ours to judge
+            return [(prefix + head, _OPAQUE)]
+        if part not in value:
             return [(prefix + head, _ABSENT)]
         value = value[part]
     where = prefix + head
