@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BlankValue, UsageProblem
-from .fill import FillResult, fill
+from .fill import ALL_RECORDS, FillResult, fill
 from .records import load_records
 from .render import find_template
 from .workdays import period_from_program
@@ -60,7 +60,7 @@ def announce(results_path, program: dict, out_dir, *, start: _dt.date | None = N
             kept.append(record)
     documents = fill(find_template(TEMPLATE), kept, Path(out_dir), pdf=pdf, program=program,
                      today=today or start) if kept else []
-    published = len(kept) - sum(1 for d in documents if d.status == "failed" and d.record != "全部记录")
+    published = len(kept) - sum(1 for d in documents if d.status == "failed" and d.record != ALL_RECORDS)
     return Announcement(first, last, published, stopped + documents)
 
 

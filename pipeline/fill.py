@@ -30,6 +30,8 @@ from .workspace import open_store
 from .processes import worker_pool
 
 MANIFEST = ".kexie-fill.sqlite"
+#: the label of the one document an aggregate template (汇总) makes from all records
+ALL_RECORDS = "全部记录"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outputs (
     name   TEXT PRIMARY KEY,   -- file name inside the output folder
@@ -146,8 +148,8 @@ def _jobs(spec, records, program, today, needs: Needs) -> list[Job]:
             return jobs
         context = build_context(spec, {"记录": kept}, program, extra, today)
         others = [v for v in needs.variables if not v.startswith(ROWS)]
-        missing, blank, error = record_error(spec.name, needs, context, "全部记录", others)
-        return jobs + [Job("全部记录", context, spec.name, missing, blank, error)]
+        missing, blank, error = record_error(spec.name, needs, context, ALL_RECORDS, others)
+        return jobs + [Job(ALL_RECORDS, context, spec.name, missing, blank, error)]
     jobs = []
     for position, record in enumerate(records, 1):
         context = build_context(spec, record.fields, program, extra, today)

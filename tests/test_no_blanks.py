@@ -125,3 +125,13 @@ def test_check_names_the_blank_values_fill_would_stop_on(run, tmp_path):
     assert f"数据中「负责人」为空（文书中不能留空白）：第3行（申报单位={unit}）" in result.output
     assert "检查通过" not in result.output
     assert not (tmp_path / "outputs").exists()
+
+
+def test_fill_of_the_announcement_leaves_out_the_blank_row_and_says_so(run, tmp_path):
+    data, unit = roster_with_blanks(tmp_path / "results.xlsx", 4, ("负责人",))
+    result = run("fill", "公示", "--data", data, "--program", PROGRAM, "--out", "out", "--date", "2026-09-25")
+    assert result.exit_code == 1, result.output
+    assert f"第4行（申报单位={unit}）" in result.output and "「负责人」为空" in result.output
+    assert "共 1 份，新生成 1 份；1 条记录未列入" in result.output
+    text = docx_text(tmp_path / "out" / "公示.docx")
+    assert unit not in text and "拟确定以下23个项目" in text
