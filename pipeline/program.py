@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +116,7 @@ def _check(value, key: Key, trail: tuple, problems: list) -> Any:
         checked = _scalar(value, key.kind)
     except ValueError as exc:
         shown = f"，现为「{value}」" if not isinstance(value, (dict, list)) else ""
-        example = f"（例如 {flow(key.example)}）" if key.example is not None and str(exc) != _NOT_DATE else ""
+        example = f"（例如 {flow(key.example)}）" if key.example is not None and "日期" not in key.kind else ""
         problems.append(f"{where}{exc}{example}{shown}")
         return _MISSING
     if key.choices and checked not in key.choices:
@@ -163,10 +164,15 @@ def _scalar(value, kind: str):
     raise AssertionError(f"unknown schema type {kind!r}")  # a bug in program_schema.yaml, not user data
 
 
+_DATE_SHAPE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+
+
 def _date(value) -> _dt.date:
     try:
         return as_date(value)
     except ValueError:
+        if isinstance(value, str) and _DATE_SHAPE.fullmatch(value.strip()):
+            raise ValueError("日期不存在（该月没有这一天）") from None  # 2026-04-31, 2026-02-30
         raise ValueError(_NOT_DATE) from None
 
 
