@@ -160,6 +160,8 @@ class MissingVariable(TemplateError):
         self.variable = variable
         if variable.startswith("计划."):  # templates read the programme file as 计划
             reason = f"计划文件缺少「{variable[3:]}」，请在计划文件中补上后重试（kexie program --schema 列出全部键）"
+        elif variable.startswith("公示期."):  # computed from the programme (pipeline/program.py)
+            reason = "计划文件缺少「公示.开始」，无法计算模板中的「公示期」，请在计划文件中补上后重试"
         else:
             reason = f"缺少变量「{variable}」，请在数据中补上这一列（或这一项）后重试"
         super().__init__(template, reason, record=record)

@@ -167,7 +167,8 @@ def rehearse(spec: TemplateSpec, records, program: dict | None, today=None, need
     ``error`` is what fill would stop it with. ``records`` None: the programme alone is checked."""
     needs = needs or read_needs(spec)
     only_program = records is None
-    records = records if records is not None else [Record(fields={}, label="计划文件")]
+    if only_program:  # as fill without --data: one document from the programme (none rows in a 汇总)
+        records = [] if spec.aggregate else [Record(fields={}, label="计划文件")]
     jobs = _jobs(spec, records, program, today, needs)
     env = make_environment()
     planned = lambda paths: [v for v in paths if v.split(".")[0] in ("计划", "公示期")]  # noqa: E731

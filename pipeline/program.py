@@ -206,6 +206,10 @@ def announcement_period(program: dict, start: _dt.date | None = None) -> tuple[_
     return period_from_program(program, start)
 
 
+#: values computed from the programme, and the key each is computed from
+DERIVED_FROM = {"公示期": "公示.开始"}
+
+
 def derived_values(program: dict | None) -> dict:
     """Values computed from the programme that templates may use (公示期)."""
     if program and program.get("公示", {}).get("开始"):

@@ -86,3 +86,15 @@ def test_names_the_template_makes_itself_are_not_asked_of_the_data(run, tmp_path
     assert filled.exit_code == 0, filled.output
     for name in ("range", "行", "合计", "n\n"):
         assert f"    {name}" not in checked.output, name
+
+
+def test_announcement_checked_against_the_programme_alone_names_the_start_of_the_period(run, tmp_path):
+    program = copy.deepcopy(SAMPLE)
+    del program["公示"]["开始"]
+    path = write(tmp_path, program)
+    checked = run("check", "公示", "--program", path)
+    assert checked.exit_code == 1, checked.output
+    assert "计划文件缺少「公示.开始」（模板中的「公示期」由它算出）" in checked.output
+    filled = run("fill", "公示", "--data", ROSTER, "--program", path, "--out", "out")
+    assert filled.exit_code == 1 and "计划文件缺少「公示.开始」" in filled.output
+    assert run("check", "公示", "--program", PROGRAM).exit_code == 0

@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..check import check_template
-from ..program import load_program, program_key_hint
+from ..program import DERIVED_FROM, load_program, program_key_hint
 from ..records import load_records
 from ..render import find_template
 from .common import program_option, reports_errors
@@ -43,8 +43,16 @@ def check(template, data_path, program_path):
     if planned and program is None:
         click.secho(f"  模板要用计划文件中的 {len(planned)} 项（如「{planned[0]}」）：请用 --program 给出计划文件",
                     fg="red")
+    shown_derived = set()
     for variable, labels in report.missing.items():
-        if variable.startswith("计划."):
+        root = variable.split(".")[0]
+        if root in DERIVED_FROM and program is not None:
+            if root not in shown_derived:
+                shown_derived.add(root)
+                source = DERIVED_FROM[root]
+                click.secho(f"  计划文件缺少「{source}」（模板中的「{root}」由它算出）：{program_key_hint(source)}",
+                            fg="red")
+        elif variable.startswith("计划."):
             if program is not None:
                 click.secho(f"  计划文件缺少「{variable[3:]}」：{program_key_hint(variable[3:])}", fg="red")
         else:
