@@ -4,6 +4,9 @@ The 公示期 is counted by ``pipeline.workdays`` as the programme says (「公�
 工作日 or 自然日, the start day counting); the start is the one asked for, else 「公示.开始」. A year
 without an official holiday schedule is refused (``CalendarYearUnknown``) unless the programme's
 「节假日」 supplies it. The document is dated its start day unless told otherwise.
+
+A row lacking one of ``REQUIRED_COLUMNS`` (a funded unit missing from the roster has no 项目名称
+or 负责人) is left out with its reason, the others are published, and the command exits 1.
 """
 
 from __future__ import annotations
@@ -13,15 +16,18 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DataFileError, UsageProblem
-from .fill import FillResult, fill
+from .errors import BlankValue, UsageProblem
+from .fill import ALL_RECORDS, FillResult, fill
 from .records import load_records
 from .render import find_template
 from .workdays import period_from_program
 
 TEMPLATE = "公示"
-#: what each row of the 公示 shows; a blank would be published as a blank
+#: what each row of the 公示 shows; a blank would be published as a blank, so such a row is stopped
+#: with its reason (the rest are published) and the command exits 1
 REQUIRED_COLUMNS = ("申报单位", "项目名称", "负责人", "资助金额")
+#: a funded unit missing from the roster has no 项目名称 or 负责人 in results.xlsx
+ROSTER_HINT = "（该单位可能不在申报名单中：负责人等在 kexie scores 时用 --roster 从申报名单带入）"
 
 
 @dataclass
@@ -44,10 +50,19 @@ def announce(results_path, program: dict, out_dir, *, start: _dt.date | None = N
     program["公示"]["开始"] = start  # fill computes 公示期 from here
     first, last = period_from_program(program, start)
     records = load_records(results_path)
-    gaps = [f"{record.label}缺少「{column}」" for record in records for column in REQUIRED_COLUMNS
-            if record.fields.get(column) in (None, "")]
-    if gaps:
-        raise DataFileError(results_path, "；".join(gaps) + "（负责人等可在 kexie scores 时用 --roster 从申报名单带入）")
-    documents = fill(find_template(TEMPLATE), records, Path(out_dir), pdf=pdf, program=program,
-                     today=today or start)
-    return Announcement(first, last, len(records), documents)
+    stopped, kept = [], []
+    for record in records:
+        blank = [column for column in REQUIRED_COLUMNS if _blank(record.fields.get(column))]
+        if blank:
+            stopped.append(FillResult(record.label, "failed", error=BlankValue(TEMPLATE, blank, record=record.label,
+                                                                                hint=ROSTER_HINT)))
+        else:
+            kept.append(record)
+    documents = fill(find_template(TEMPLATE), kept, Path(out_dir), pdf=pdf, program=program,
+                     today=today or start) if kept else []
+    published = len(kept) - sum(1 for d in documents if d.status == "failed" and d.record != ALL_RECORDS)
+    return Announcement(first, last, published, stopped + documents)
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())

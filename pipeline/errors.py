@@ -113,10 +113,16 @@ class DataFileError(InputFileError):
 
 
 class ProgramFileError(InputFileError):
-    """The programme file is malformed: an unknown key, a wrong type, a missing value."""
+    """The programme file is malformed: an unknown key, a wrong type, a missing value.
+
+    ``problems`` holds each problem found (all of them, not the first only)."""
 
     kind = "program"
     exit_code = 2
+
+    def __init__(self, path, reason: str, problems: list[str] | None = None):
+        self.problems = list(problems) if problems else [reason]
+        super().__init__(path, reason)
 
 
 class FormDefinitionError(InputFileError):
@@ -152,11 +158,30 @@ class MissingVariable(TemplateError):
 
     def __init__(self, template, variable: str, record: str | None = None):
         self.variable = variable
-        super().__init__(
-            template,
-            f"缺少变量「{variable}」，请在数据中补上这一列（或这一项）后重试",
-            record=record,
-        )
+        if variable.startswith("计划."):  # templates read the programme file as 计划
+            reason = f"计划文件缺少「{variable[3:]}」，请在计划文件中补上后重试（kexie program --schema 列出全部键）"
+        elif variable.startswith("公示期."):  # computed from the programme (pipeline/program.py)
+            reason = "计划文件缺少「公示.开始」，无法计算模板中的「公示期」，请在计划文件中补上后重试"
+        else:
+            reason = f"缺少变量「{variable}」，请在数据中补上这一列（或这一项）后重试"
+        super().__init__(template, reason, record=record)
+
+
+class BlankValue(TemplateError):
+    """The data leaves blank (or lacks) values the template prints: no blank in a signed document."""
+
+    kind = "blank_value"
+
+    def __init__(self, template, blank: list[str], missing: list[str] | None = None,
+                 record: str | None = None, hint: str = ""):
+        self.blank = list(blank)
+        self.missing = list(missing or [])
+        parts = []
+        if self.missing:
+            parts.append("缺少" + "、".join(f"「{v}」" for v in self.missing))
+        parts.append("、".join(f"「{v}」" for v in self.blank) + "为空")
+        super().__init__(template, "；".join(parts) + "，文书中不能留空白：请在数据中补上后重试" + hint,
+                         record=record)
 
 
 class UnsafeTemplate(TemplateError):

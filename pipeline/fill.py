@@ -14,7 +14,7 @@ import hashlib
 import json
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -22,13 +22,16 @@ from .convert import convert_to_pdf
 from .errors import KexieError
 from .files import move_atomic, sha256_bytes, sha256_file, write_atomic
 from .naming import NameAllocator, expand_pattern, safe_filename
-from .program import announcement_period
+from .needs import ROWS, Needs, read_needs, record_error
+from .program import derived_values
 from .records import Record
-from .render import TemplateSpec, build_context, check_encodable, make_environment, render_docx
+from .render import TemplateSpec, build_context, check_encodable, default_name, make_environment, render_docx
 from .workspace import open_store
 from .processes import worker_pool
 
 MANIFEST = ".kexie-fill.sqlite"
+#: the label of the one document an aggregate template (汇总) makes from all records
+ALL_RECORDS = "全部记录"
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS outputs (
     name   TEXT PRIMARY KEY,   -- file name inside the output folder
@@ -67,9 +70,9 @@ def fill(spec: TemplateSpec, records: list[Record], out_dir, *, pdf: bool = Fals
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    needs = read_needs(spec)
     pattern = name_pattern or spec.name_pattern
     template_hash = sha256_bytes(spec.blob)
-    extra = _derived(program)
     for leftover in out_dir.glob(".tmp-*"):  # half-written files of a run that was killed
         leftover.unlink(missing_ok=True)
     store = open_store(out_dir / MANIFEST, _SCHEMA)
@@ -77,10 +80,13 @@ def fill(spec: TemplateSpec, records: list[Record], out_dir, *, pdf: bool = Fals
         allocator = NameAllocator(_foreign_names(out_dir, store))
         results: list[FillResult] = []
         pending: list[tuple[FillResult, dict, str, bool]] = []
-        for label, context in _jobs(spec, records, program, extra, today):
+        for job in _jobs(spec, records, program, today, needs):
+            label, context = job.record, job.context
             try:
+                if job.error is not None:
+                    raise job.error
                 check_encodable(spec, context, label)
-                stem = allocator.claim(safe_filename(expand_pattern(pattern, context, spec.name, label)),
+                stem = allocator.claim(safe_filename(expand_pattern(pattern or job.name, context, spec.name, label)),
                                        (".docx", ".pdf"))
             except KexieError as exc:
                 results.append(FillResult(label, "failed", error=exc))
@@ -111,21 +117,87 @@ def fill(spec: TemplateSpec, records: list[Record], out_dir, *, pdf: bool = Fals
     return results
 
 
-def _jobs(spec, records, program, extra, today):
-    """(label, context) pairs: one per record, or a single one holding all records."""
+@dataclass
+class Job:
+    """One document to make: its record label, context, default name, and what stops it."""
+
+    record: str
+    context: dict | None
+    name: str = ""
+    missing: list[str] = field(default_factory=list)
+    blank: list[str] = field(default_factory=list)
+    error: KexieError | None = None
+
+
+def _jobs(spec, records, program, today, needs: Needs) -> list[Job]:
+    """One job per record, or one holding all records (and one failed job per record it leaves
+    out): a record lacking a value, or leaving one blank, is stopped with its reason."""
+    extra = derived_values(program)
     if spec.aggregate:
-        rows = [r.fields for r in records]
-        context = build_context(spec, {"记录": rows}, program, extra, today)
-        return [("全部记录", context)]
-    return [(r.label, build_context(spec, r.fields, program, extra, today)) for r in records]
+        rows = [v for v in needs.variables if v.startswith(ROWS)]
+        jobs, kept = [], []
+        for record in records:
+            fields = dict(record.fields)
+            missing, blank, error = record_error(spec.name, needs, fields, record.label,
+                                                 [v[len(ROWS):] for v in rows])
+            if error is not None:
+                jobs.append(Job(record.label, None, missing=missing, blank=blank, error=error))
+            else:
+                kept.append(record.fields)
+        if records and not kept:
+            return jobs
+        context = build_context(spec, {"记录": kept}, program, extra, today)
+        others = [v for v in needs.variables if not v.startswith(ROWS)]
+        missing, blank, error = record_error(spec.name, needs, context, ALL_RECORDS, others)
+        return jobs + [Job(ALL_RECORDS, context, spec.name, missing, blank, error)]
+    jobs = []
+    for position, record in enumerate(records, 1):
+        context = build_context(spec, record.fields, program, extra, today)
+        missing, blank, error = record_error(spec.name, needs, context, record.label)
+        # a blank stops the record here; for an absent value the render itself is the judge (Jinja's
+        # strict undefined), so a name the reading of the template mistook for data never stops one
+        jobs.append(Job(record.label, context, default_name(spec, record.fields, position, len(records)),
+                        missing, blank, error if blank else None))
+    return jobs
 
 
-def _derived(program: dict | None) -> dict:
-    """Values computed from the programme that templates may use (公示期)."""
-    if program and program.get("公示", {}).get("开始"):
-        start, end = announcement_period(program)
-        return {"公示期": {"开始": start, "结束": end}}
-    return {}
+def rehearse(spec: TemplateSpec, records, program: dict | None, today=None, needs: Needs | None = None,
+             ) -> list[Job]:
+    """Take every step ``fill`` takes for each document, in memory, writing nothing; each job's
+    ``error`` is what fill would stop it with. ``records`` None: the programme alone is checked."""
+    needs = needs or read_needs(spec)
+    only_program = records is None
+    if only_program:  # as fill without --data: one document from the programme (none rows in a 汇总)
+        records = [] if spec.aggregate else [Record(fields={}, label="计划文件")]
+    jobs = _jobs(spec, records, program, today, needs)
+    env = make_environment()
+    planned = lambda paths: [v for v in paths if v.split(".")[0] in ("计划", "公示期")]  # noqa: E731
+    for job in jobs:
+        if only_program:  # without data, only what the programme must supply is asked of it
+            job.missing, job.blank = planned(job.missing), planned(job.blank)
+            if job.error is not None and not job.blank:
+                job.error = None
+            if _needs_data(needs):  # no trial without the data the template reads
+                continue
+        if job.error is not None:
+            continue
+        try:
+            check_encodable(spec, job.context, job.record)
+            expand_pattern(spec.name_pattern or job.name, job.context, spec.name, job.record)
+            render_docx(spec, job.context, record=job.record, env=env)
+        except KexieError as exc:
+            job.error = exc
+            variable = getattr(exc, "variable", None)
+            if variable and variable not in job.missing:
+                job.missing.append(variable)
+        else:
+            job.missing = []  # rendered: nothing it needs is absent
+    return jobs
+
+
+def _needs_data(needs: Needs) -> bool:
+    """Whether the template reads values only a data file can give (so no trial without one)."""
+    return any(v.split(".")[0].split("[")[0] not in ("计划", "公示期", "今天", "loop") for v in needs.variables)
 
 
 def _foreign_names(out_dir: Path, store) -> set[str]:

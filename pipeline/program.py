@@ -1,7 +1,8 @@
 """The programme file: one annual call (name, issuer, 文号, dates, funding, 公示, criteria …).
 
-The file is YAML with Chinese keys; ``PROGRAM_SCHEMA`` declares every key it may hold. Unknown
-keys are refused by name with a "did you mean" hint, so a typo never silently drops a rule.
+The file is YAML with Chinese keys; pipeline/data/program_schema.yaml declares every key it may
+hold (``kexie program --schema`` prints it). Unknown keys are refused by name with a "did you mean"
+hint, so a typo never silently drops a rule; every problem of a file is reported at once.
 Templates see the loaded mapping as ``计划``.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,51 +18,40 @@ import yaml
 
 from .dates import as_date
 from .errors import ProgramFileError
+from .program_schema import Key, flow, program_schema
 from .records import safe_yaml
 
-# A type is one of: "str", "int", "number", "date", "str_list", a dict (a mapping with
-# these keys), or a one-element list holding a dict (a list of such mappings).
-# Keys ending in "?" are optional.
-_CRITERION = {"名称": "str", "权重": "number", "满分?": "number", "说明?": "str"}
-_CONTACT = {"单位?": "str", "姓名": "str", "电话": "str", "邮箱?": "str"}
-_PAYMENT = {"阶段": "str", "比例": "number"}
-_HOLIDAY_YEAR = {"休息日": "date_list", "调休上班?": "date_list"}
+_NOT_DATE = "应为日期（如 2026-06-10）"
 
-PROGRAM_SCHEMA: dict[str, Any] = {
-    "名称": "str",
-    "发文机关": "str",
-    "发文机关标志?": "str",
-    "代章?": "str",
-    "文号": {"前缀": "str", "年份": "int", "序号": "int"},
-    "标题": "str",
-    "主送?": "str",
-    "正文?": "str",
-    "申报范围?": "str",
-    "试点内容要求?": "str",
-    "申报方式?": "str",
-    "评审及组织实施?": "str_list",
-    "日期": {"发布": "date", "截止": "date"},
-    "试点期间?": {"开始": "date", "结束": "date"},
-    "周期月数?": "int",
-    "经费": {"下限": "number", "上限": "number", "支付": [_PAYMENT], "总额?": "number",
-             "定额补助?": "number", "分配方式?": "str", "资助名额?": "int"},
-    "公示": {"天数": "int", "计日": "str", "开始?": "date"},
-    "补正?": {"工作日?": "int"},  # kexie notice: the 补正 deadline, working days after the notice date
-    "评审标准?": [_CRITERION],
-    "评审规则?": {"去掉最高最低分?": "bool", "分歧阈值?": "number"},
-    "联系人": [_CONTACT],
-    "异议联系人?": [_CONTACT],
-    "附件?": "str_list",
-    "禁止支出?": "str_list",
-    "禁止支出关键词?": "str_list",  # words that mark an expense line as one of 禁止支出 (形式审查)
-    "节假日?": {"*": _HOLIDAY_YEAR},
-}
 
-_CHOICES = {("公示", "计日"): ("工作日", "自然日"), ("经费", "分配方式"): ("定额", "因素法")}
+class _Loader(yaml.SafeLoader):
+    """YAML's loader, except that a date which does not exist (2026-04-31) stays text, so it is
+    reported with its key among the other problems instead of stopping the whole read."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 def load_program(path) -> dict:
-    """Read and validate a programme file; return its mapping (dates as ``datetime.date``)."""
+    """Read and validate a programme file; return its mapping (dates as ``datetime.date``).
+
+    Every problem is found before anything is refused: the error lists them all."""
+    program, problems = inspect_program(path)
+    if problems:
+        raise ProgramFileError(path, problems[0] if len(problems) == 1 else
+                               f"有 {len(problems)} 处问题：" + "；".join(
+                                   f"（{i}）{p}" for i, p in enumerate(problems, 1)), problems=problems)
+    return program
+
+
+def inspect_program(path) -> tuple[dict, list[str]]:
+    """The programme file's mapping as far as it is valid, and every problem found in it."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -69,107 +60,140 @@ def load_program(path) -> dict:
     except (OSError, UnicodeDecodeError) as exc:
         raise ProgramFileError(path, f"无法读取（{exc.__class__.__name__}），请确认是 UTF-8 编码的 YAML") from None
     try:
-        data = safe_yaml(text)
+        data = safe_yaml(text, _Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"第{mark.line + 1}行" if mark else ""
         raise ProgramFileError(path, f"YAML 格式错误{where}：{getattr(exc, 'problem', exc)}") from None
     if not isinstance(data, dict):
         raise ProgramFileError(path, "内容应为键值对（YAML 映射）")
-    program = _check(path, data, PROGRAM_SCHEMA, ())
-    _check_rules(path, program)
-    return program
+    problems: list[str] = []
+    program = _check(data, program_schema(), (), problems)
+    problems.extend(_rule_problems(program))
+    return program, problems
 
 
-def _check(path, value, schema, trail: tuple) -> Any:
+_MISSING = object()
+
+
+def _check(value, key: Key, trail: tuple, problems: list) -> Any:
+    """``value`` checked against ``key``; each problem is appended, _MISSING returned for a bad value."""
     where = "「" + ".".join(str(t) for t in trail) + "」" if trail else "文件"
-    if isinstance(schema, dict):
+    if key.kind == "键值对":
         if not isinstance(value, dict):
-            raise ProgramFileError(path, f"{where}应为键值对")
-        if "*" in schema:  # free keys (e.g. years), each of the same shape
-            return {k: _check(path, v, schema["*"], trail + (k,)) for k, v in value.items()}
-        known = {k.rstrip("?"): k.endswith("?") for k in schema}
+            problems.append(f"{where}应写成 {key.expected()}")
+            return _MISSING
         out = {}
-        for key, item in value.items():
-            key = str(key)
-            if key not in known:
-                hint = difflib.get_close_matches(key, list(known), n=1)
-                extra = f"，是否想写「{hint[0]}」？" if hint else f"；可用的键：{'、'.join(known)}"
-                raise ProgramFileError(path, f"{where}中有未知的键「{key}」{extra}")
-            sub = schema[key + "?"] if known[key] else schema[key]
-            out[key] = _check(path, item, sub, trail + (key,))
-        for key, optional in known.items():
-            if not optional and key not in out:
-                raise ProgramFileError(path, f"{where}缺少必填的键「{key}」")
+        for name, item in value.items():
+            name = str(name)
+            sub = key.keys.get(name)
+            if sub is None:
+                hint = difflib.get_close_matches(name, list(key.keys), n=1, cutoff=0.5)
+                extra = f"，是否想写「{hint[0]}」？" if hint else f"；可用的键：{'、'.join(key.keys)}"
+                problems.append(f"{where}中有未知的键「{name}」{extra}")
+                continue
+            checked = _check(item, sub, trail + (name,), problems)
+            if checked is not _MISSING:
+                out[name] = checked
+        for name, sub in key.keys.items():
+            if sub.required and name not in value:
+                meaning = f"（{sub.meaning}）" if sub.meaning and sub.meaning != name else ""
+                problems.append(f"{where}缺少必填的键「{name}」{meaning}，{_how(sub)}")
         return out
-    if isinstance(schema, list):
+    if key.kind == "按年份":
+        if not isinstance(value, dict):
+            problems.append(f"{where}应写成{key.expected()}")
+            return _MISSING
+        return {k: v for k, v in ((k, _check(v, key.item, trail + (k,), problems)) for k, v in value.items())
+                if v is not _MISSING}
+    if key.kind == "列表":
         if not isinstance(value, list):
-            raise ProgramFileError(path, f"{where}应为列表")
-        return [_check(path, v, schema[0], trail + (i + 1,)) for i, v in enumerate(value)]
-    return _scalar(path, value, schema, where)
+            problems.append(f"{where}应写成{key.expected()}")
+            return _MISSING
+        items = [_check(v, key.item, trail + (i + 1,), problems) for i, v in enumerate(value)]
+        return [v for v in items if v is not _MISSING]
+    try:
+        checked = _scalar(value, key.kind)
+    except ValueError as exc:
+        shown = f"，现为「{value}」" if not isinstance(value, (dict, list)) else ""
+        example = f"（例如 {flow(key.example)}）" if key.example is not None and "日期" not in key.kind else ""
+        problems.append(f"{where}{exc}{example}{shown}")
+        return _MISSING
+    if key.choices and checked not in key.choices:
+        problems.append(f"{where}只能是{'或'.join(key.choices)}，现为「{checked}」")
+        return _MISSING
+    return checked
 
 
-def _scalar(path, value, kind: str, where: str):
-    if kind == "str":
-        if isinstance(value, (dict, list)) or value is None:
-            raise ProgramFileError(path, f"{where}应为文字")
-        return str(value)
-    if kind == "bool":
-        if not isinstance(value, bool):
-            raise ProgramFileError(path, f"{where}应为 true 或 false")
-        return value
-    if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ProgramFileError(path, f"{where}应为整数，现为「{value}」")
-        return value
-    if kind == "number":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ProgramFileError(path, f"{where}应为数字，现为「{value}」")
-        return value
-    if kind == "date":
-        return _date(path, value, where)
-    if kind == "date_list":
+def _how(key: Key) -> str:
+    """How to write a key that is missing: its shape, or a line to copy for a plain value."""
+    if key.kind in ("键值对", "列表", "按年份"):
+        return f"应写成 {key.expected()}"
+    if key.choices:
+        return f"只能是{'或'.join(key.choices)}"
+    return f"例如 {key.name}: {flow(key.example)}" if key.example is not None else f"应为{key.kind}"
+
+
+#: what each scalar kind accepts, and what to say when a value is not one
+_KINDS = {
+    "文字": (lambda v: v is not None and not isinstance(v, (dict, list)), str, "应为文字"),
+    "是否": (lambda v: isinstance(v, bool), bool, "应为 true 或 false"),
+    "整数": (lambda v: isinstance(v, int) and not isinstance(v, bool), int, "应为整数"),
+    "数字": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool), lambda v: v, "应为数字"),
+}
+
+
+def _scalar(value, kind: str):
+    if kind in _KINDS:
+        accepts, convert, message = _KINDS[kind]
+        if not accepts(value):
+            raise ValueError(message)
+        return convert(value)
+    if kind == "日期":
+        return _date(value)
+    if kind == "日期列表":
         if not isinstance(value, list):
-            raise ProgramFileError(path, f"{where}应为日期列表")
-        return [_date(path, v, where) for v in value]
-    if kind == "str_list":
+            raise ValueError("应为日期列表")
+        return [_date(v) for v in value]
+    if kind == "文字列表":
         if isinstance(value, str):
             return [value]
-        if not isinstance(value, list) or any(isinstance(v, (dict, list)) for v in value):
-            raise ProgramFileError(path, f"{where}应为文字列表")
+        if not isinstance(value, list) or any(isinstance(v, (dict, list)) or v is None for v in value):
+            raise ValueError("应为文字列表")
         return [str(v) for v in value]
-    raise AssertionError(f"unknown schema type {kind!r}")  # a bug in PROGRAM_SCHEMA, not user data
+    raise AssertionError(f"unknown schema type {kind!r}")  # a bug in program_schema.yaml, not user data
 
 
-def _date(path, value, where: str) -> _dt.date:
+_DATE_SHAPE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+
+
+def _date(value) -> _dt.date:
     try:
         return as_date(value)
     except ValueError:
-        raise ProgramFileError(path, f"{where}应为日期（如 2026-06-10），现为「{value}」") from None
+        if isinstance(value, str) and _DATE_SHAPE.fullmatch(value.strip()):
+            raise ValueError("日期不存在（该月没有这一天）") from None  # 2026-04-31, 2026-02-30
+        raise ValueError(_NOT_DATE) from None
 
 
-def _check_rules(path, program: dict) -> None:
-    for (section, key), choices in _CHOICES.items():
-        value = program.get(section, {}).get(key)
-        if value is not None and value not in choices:
-            raise ProgramFileError(path, f"「{section}.{key}」只能是{'或'.join(choices)}，现为「{value}」")
-    funds = program["经费"]
-    if funds["下限"] > funds["上限"]:
-        raise ProgramFileError(path, "「经费.下限」大于「经费.上限」")
-    share = sum(p["比例"] for p in funds["支付"])
-    if abs(share - 100) > 1e-9:
-        raise ProgramFileError(path, f"「经费.支付」各期比例之和应为100，现为{share:g}")
-    dates = program["日期"]
-    if dates["截止"] < dates["发布"]:
-        raise ProgramFileError(path, "「日期.截止」早于「日期.发布」")
-    period = program.get("试点期间")
-    if period and period["结束"] < period["开始"]:
-        raise ProgramFileError(path, "「试点期间.结束」早于「试点期间.开始」")
-    criteria = program.get("评审标准")
-    if criteria:
-        names = [c["名称"] for c in criteria]
-        if len(set(names)) != len(names):
-            raise ProgramFileError(path, "「评审标准」中有重名的标准")
+def _rule_problems(program: dict) -> list[str]:
+    """The rules between keys (limits in order, shares adding up, dates in order)."""
+    problems = []
+    funds = program.get("经费", {})
+    if "下限" in funds and "上限" in funds and funds["下限"] > funds["上限"]:
+        problems.append("「经费.下限」大于「经费.上限」")
+    if funds.get("支付"):
+        share = sum(p.get("比例", 0) for p in funds["支付"])
+        if abs(share - 100) > 1e-9:
+            problems.append(f"「经费.支付」各期比例之和应为100，现为{share:g}")
+    for section, first, last in (("日期", "发布", "截止"), ("试点期间", "开始", "结束")):
+        dates = program.get(section, {})
+        if first in dates and last in dates and dates[last] < dates[first]:
+            problems.append(f"「{section}.{last}」早于「{section}.{first}」")
+    names = [c["名称"] for c in program.get("评审标准", []) if "名称" in c]
+    if len(set(names)) != len(names):
+        problems.append("「评审标准」中有重名的标准")
+    return problems
 
 
 def announcement_period(program: dict, start: _dt.date | None = None) -> tuple[_dt.date, _dt.date]:
@@ -180,3 +204,27 @@ def announcement_period(program: dict, start: _dt.date | None = None) -> tuple[_
     if start is None:
         raise ProgramFileError(None, "计划文件未写明「公示.开始」，无法计算公示期")
     return period_from_program(program, start)
+
+
+#: values computed from the programme, and the key each is computed from
+DERIVED_FROM = {"公示期": "公示.开始"}
+
+
+def derived_values(program: dict | None) -> dict:
+    """Values computed from the programme that templates may use (公示期)."""
+    if program and program.get("公示", {}).get("开始"):
+        start, end = announcement_period(program)
+        return {"公示期": {"开始": start, "结束": end}}
+    return {}
+
+
+def program_key_hint(dotted: str) -> str:
+    """What a programme key means and how to write it (from the schema), for a template's need."""
+    key = program_schema()
+    for part in dotted.replace("[]", "").split("."):
+        inner = key.item if key.item is not None and not key.keys else key
+        key = inner.keys.get(part) if inner is not None else None
+        if key is None:
+            return "计划文件的键说明中没有这一项，请核对模板中的写法（kexie program --schema 列出全部键）"
+    meaning = f"{key.meaning}，" if key.meaning else ""
+    return f"{meaning}{_how(key)}"

@@ -98,11 +98,11 @@ class UnboundedYaml(yaml.YAMLError):
         return self.problem
 
 
-def safe_yaml(text: str):
+def safe_yaml(text: str, loader_class=yaml.SafeLoader):
     """``yaml.safe_load`` that first counts the values the document stands for, aliases expanded,
     on the composed node graph (cheap: each node is sized once), and refuses an alias bomb or a
     self-referencing document before anything walks it."""
-    loader = yaml.SafeLoader(text)
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:

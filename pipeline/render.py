@@ -6,7 +6,11 @@ A template is a ``.docx`` with Jinja tags plus a sidecar ``.yaml`` of the same n
     说明: …                     # one sentence for ``kexie check``
     文件名: "{申报单位}-任务书"  # default output-name pattern
     默认值: {…}                 # values deep-merged beneath every record
+    可选: [试点单位, …]          # values that may be blank (a form left for the applicant)
     汇总: false                 # true: one document from all records (``记录``)
+
+Without a sidecar (or a 文件名), documents are named 「模板名-序号」 from the record's 序号 column,
+else from its position (「模板名-03」): no column is required for a name.
 
 Templates are data, not code: the environment is Jinja's ``SandboxedEnvironment`` (no access to
 Python internals) with strict undefined variables, so a missing value is an error naming the
@@ -40,7 +44,7 @@ from .records import MAX_UNZIPPED_BYTES, safe_yaml
 #: where named templates live: $KEXIE_TEMPLATES, else the project's templates/ folder
 TEMPLATE_DIR = Path(os.environ.get("KEXIE_TEMPLATES") or Path(__file__).resolve().parent.parent / "templates")
 
-_META_KEYS = {"标题", "说明", "文件名", "默认值", "汇总"}
+_META_KEYS = {"标题", "说明", "文件名", "默认值", "可选", "汇总"}
 
 
 @dataclass
@@ -53,6 +57,7 @@ class TemplateSpec:
     description: str = ""
     name_pattern: str = ""
     defaults: dict[str, Any] = field(default_factory=dict)
+    optional: tuple[str, ...] = ()  # dotted paths that may be blank (and everything beneath them)
     aggregate: bool = False
 
     @property
@@ -74,11 +79,37 @@ def find_template(name_or_path: str) -> TemplateSpec:
     if path.suffix.lower() != ".docx":
         raise TemplateError(name_or_path, "模板应为 Word（.docx）文件")
     check_unzipped(path, MAX_UNZIPPED_BYTES, lambda p, reason: TemplateError(name_or_path, f"模板文件「{p}」{reason}"))
-    spec = TemplateSpec(name=path.stem, path=path, name_pattern=f"{{序号}}-{path.stem}")
+    spec = TemplateSpec(name=path.stem, path=path)
     sidecar = path.with_suffix(".yaml")
     if sidecar.is_file():
         _read_sidecar(spec, sidecar)
     return spec
+
+
+def default_name(spec: TemplateSpec, fields: dict, position: int, count: int) -> str:
+    """The file-name pattern of a record when neither --name nor the sidecar gives one."""
+    if count <= 1:
+        return spec.name
+    if fields.get("序号") not in (None, ""):
+        return f"{spec.name}-{{序号}}"
+    return f"{spec.name}-{position:0{len(str(count))}d}"
+
+
+def document_parts(spec: TemplateSpec):
+    """(where, XML element) of the body and each own header and footer, and the loaded document."""
+    document = DocxTemplate(str(spec.path))
+    document.init_docx()
+    parts = [("正文", document.docx.element.body)]
+    for section in document.docx.sections:
+        for kind, part in (("页眉", section.header), ("页脚", section.footer)):
+            if not part.is_linked_to_previous:
+                parts.append((kind, part._element))
+    return document, parts
+
+
+def template_source(document, parts) -> str:
+    """The Jinja source of the parts, as docxtpl renders it (its tag clean-up applied)."""
+    return "".join(document.patch_xml(document.xml_to_string(element)) for _w, element in parts)
 
 
 def _read_sidecar(spec: TemplateSpec, sidecar: Path) -> None:
@@ -99,6 +130,10 @@ def _read_sidecar(spec: TemplateSpec, sidecar: Path) -> None:
     if not isinstance(defaults, dict):
         raise TemplateError(spec.name, f"说明文件「{sidecar}」中「默认值」应为键值对")
     spec.defaults = defaults
+    optional = meta.get("可选") or []
+    if not isinstance(optional, list) or any(isinstance(v, (dict, list)) for v in optional):
+        raise TemplateError(spec.name, f"说明文件「{sidecar}」中「可选」应为字段名列表，如 [试点单位, 邮编]")
+    spec.optional = tuple(str(v) for v in optional)
     spec.aggregate = bool(meta.get("汇总", False))
 
 

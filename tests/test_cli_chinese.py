@@ -14,7 +14,7 @@ from pipeline.cli import main
 
 #: words a user types or finds in kexie's files: commands, format names, products, status values
 ALLOWED = {
-    "kexie", "fill", "check", "extract", "validate", "confirm", "scores", "announce", "workdays", "packet", "notice",
+    "kexie", "fill", "check", "extract", "validate", "confirm", "scores", "announce", "workdays", "packet", "notice", "program",
     "PDF", "pdf", "DOCX", "docx", "YAML", "yaml", "JSON", "json", "CSV", "csv", "xlsx", "Excel", "html",
     "Word", "LibreOffice", "CPU", "chinesecalendar", "table", "complete", "incomplete", "error", "review",
     "results", "manifest", "assignment",

@@ -16,6 +16,7 @@ from .extract import extract  # noqa: E402
 from .fill import fill  # noqa: E402
 from .notice import notice  # noqa: E402
 from .packet import packet  # noqa: E402
+from .program import program  # noqa: E402
 from .scores import scores  # noqa: E402
 from .validate import validate  # noqa: E402
 from .workdays import workdays  # noqa: E402
@@ -43,4 +44,5 @@ main.add_command(announce)
 main.add_command(workdays)
 main.add_command(packet)
 main.add_command(notice)
+main.add_command(program)
 chinese.usage_in_chinese(main)

@@ -46,7 +46,7 @@ def announce(results, program_path, out_dir, start, today, pdf):
         click.secho(f"失败：{result.error.message}", fg="red", err=True)
     notice = program["公示"]
     click.echo(f"公示期：{cn_date(made.start)}至{cn_date(made.end)}（{notice['天数']}个{notice['计日']}），"
-               f"资助项目 {made.projects} 个。")
+               f"资助项目 {made.projects} 个" + (f"（{len(failed)} 条记录未列入，原因见上）。" if failed else "。"))
     for result in made.results:
         for path in (result.docx, result.pdf):
             if path is not None:

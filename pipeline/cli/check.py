@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..check import check_template
-from ..program import load_program
+from ..program import DERIVED_FROM, load_program, program_key_hint
 from ..records import load_records
 from ..render import find_template
 from .common import program_option, reports_errors
@@ -39,12 +39,36 @@ def check(template, data_path, program_path):
         click.echo(f"    {variable}")
     for problem in report.tags:
         click.secho(f"  标签问题：{problem.where}「{problem.tag}」：{problem.problem}", fg="red")
-    if records is not None:
-        if report.missing:
-            for variable, labels in report.missing.items():
-                shown = "、".join(labels[:5]) + (f" 等 {len(labels)} 条" if len(labels) > 5 else "")
-                click.secho(f"  数据缺少变量「{variable}」：{shown}", fg="red")
+    planned = sorted({v for v in report.missing if v.startswith("计划.")})
+    if planned and program is None:
+        click.secho(f"  模板要用计划文件中的 {len(planned)} 项（如「{planned[0]}」）：请用 --program 给出计划文件",
+                    fg="red")
+    shown_derived = set()
+    for variable, labels in report.missing.items():
+        root = variable.split(".")[0]
+        if root in DERIVED_FROM and program is not None:
+            if root not in shown_derived:
+                shown_derived.add(root)
+                source = DERIVED_FROM[root]
+                click.secho(f"  计划文件缺少「{source}」（模板中的「{root}」由它算出）：{program_key_hint(source)}",
+                            fg="red")
+        elif variable.startswith("计划."):
+            if program is not None:
+                click.secho(f"  计划文件缺少「{variable[3:]}」：{program_key_hint(variable[3:])}", fg="red")
         else:
-            click.echo(f"  数据（{len(records)} 条记录）齐全。")
+            click.secho(f"  数据缺少变量「{variable}」：{_shown(labels)}", fg="red")
+    for variable, labels in report.blank.items():
+        if variable.startswith("计划."):
+            click.secho(f"  计划文件中「{variable[3:]}」为空（文书中不能留空白）", fg="red")
+        else:
+            click.secho(f"  数据中「{variable}」为空（文书中不能留空白）：{_shown(labels)}", fg="red")
+    for label, reason in report.failures:
+        click.secho(f"  记录「{label}」无法生成：{reason}", fg="red")
+    if records is not None and report.ok:
+        click.echo(f"  数据（{len(records)} 条记录）齐全。")
     click.echo("检查通过。" if report.ok else "发现问题，请修改后再生成。")
     sys.exit(0 if report.ok else 1)
+
+
+def _shown(labels: list[str]) -> str:
+    return "、".join(labels[:5]) + (f" 等 {len(labels)} 条" if len(labels) > 5 else "")

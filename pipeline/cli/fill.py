@@ -57,7 +57,12 @@ def fill(template, data_path, program_path, out_dir, pdf, today, name_pattern):
     failed = [r for r in results if r.status == "failed"]
     for result in failed:
         click.secho(f"失败：{result.error.message}", fg="red", err=True)
-    counts = {s: sum(r.status == s for r in results) for s in _STATUS}
+    # an aggregate document (汇总) leaves out the records it cannot show: those are not documents
+    left_out = [r for r in failed if spec.aggregate and r.record != filling.ALL_RECORDS]
+    made = [r for r in results if r not in left_out]
+    counts = {s: sum(r.status == s for r in made) for s in _STATUS}
     summary = "，".join(f"{_STATUS[s]} {n} 份" for s, n in counts.items() if n)
-    click.echo(f"{spec.title or spec.name}：共 {len(results)} 份，{summary}。输出目录：{out}")
+    if left_out:
+        summary += f"；{len(left_out)} 条记录未列入（原因见上）"
+    click.echo(f"{spec.title or spec.name}：共 {len(made)} 份，{summary}。输出目录：{out}")
     sys.exit(1 if failed else 0)
