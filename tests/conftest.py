@@ -178,6 +178,9 @@ def read_returns(returns_corpus, tmp_path_factory):
                                        "--db", str(db), "--jobs", "2"], catch_exceptions=False)
     assert result.exit_code in (0, 1), result.output
     validation = json.loads(report.read_text(encoding="utf-8"))
+    from pipeline.report.validation import file_in_report  # the report names files relative to itself
+
+    validation["files"] = [dict(f, file=str(file_in_report(f["file"], report))) for f in validation["files"]]
     verdicts = {Path(f["file"]).name: f for f in validation["files"]}
     form = load_form("申报书")
     workspace = Workspace(db)
