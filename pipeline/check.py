@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import jinja2
 from jinja2 import nodes
 
+from .messages import jinja_reason
 from .naming import lookup
 from .render import TemplateSpec, build_context, make_environment
 
@@ -68,7 +69,7 @@ def check_template(spec: TemplateSpec, records=None, program: dict | None = None
     try:
         tree = env.parse(xml)
     except jinja2.TemplateSyntaxError as exc:
-        report.syntax_error = f"模板语法错误：{exc.message}"
+        report.syntax_error = f"模板语法错误，{jinja_reason(exc)}"
         return report
     report.variables = sorted(variable_paths(tree))
     if records is not None:

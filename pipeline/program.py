@@ -16,6 +16,7 @@ import yaml
 
 from .dates import as_date
 from .errors import ProgramFileError
+from .messages import exception_kind, yaml_reason
 from .records import safe_yaml
 
 # A type is one of: "str", "int", "number", "date", "str_list", a dict (a mapping with
@@ -66,13 +67,11 @@ def load_program(path) -> dict:
     except FileNotFoundError:
         raise ProgramFileError(path, "文件不存在") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProgramFileError(path, f"无法读取（{exc.__class__.__name__}），请确认是 UTF-8 编码的 YAML") from None
+        raise ProgramFileError(path, f"无法读取（{exception_kind(exc)}），请确认是 UTF-8 编码的 YAML") from None
     try:
         data = safe_yaml(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第{mark.line + 1}行" if mark else ""
-        raise ProgramFileError(path, f"YAML 格式错误{where}：{getattr(exc, 'problem', exc)}") from None
+        raise ProgramFileError(path, f"YAML 格式错误，{yaml_reason(exc)}") from None
     if not isinstance(data, dict):
         raise ProgramFileError(path, "内容应为键值对（YAML 映射）")
     program = _check(path, data, PROGRAM_SCHEMA, ())

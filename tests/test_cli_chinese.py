@@ -6,26 +6,32 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import make_template
 
 from pipeline.cli import main
 
-#: words a user types or finds in kexie's files: commands, format names, products, status values
+#: words a user types or finds in kexie's files: commands, format names, products, --format values.
+#: Status words (complete, incomplete, review, error) are JSON data, never words of a sentence.
 ALLOWED = {
     "kexie", "fill", "check", "extract", "validate", "confirm", "scores", "announce", "workdays", "packet",
-    "PDF", "pdf", "DOCX", "docx", "YAML", "yaml", "JSON", "json", "CSV", "csv", "xlsx", "Excel", "html",
-    "Word", "LibreOffice", "CPU", "chinesecalendar", "table", "complete", "incomplete", "error", "review",
-    "results", "manifest", "assignment",
+    "PDF", "DOCX", "YAML", "JSON", "CSV", "Excel", "HTML", "Word", "LibreOffice", "CPU", "chinesecalendar",
+    "table", "json", "csv", "xlsx", "html",  # values of --format
 }
+_FILE = r"[\w.\-/\\*]*\.(?:json|xlsx|xls|pdf|docx|yaml|yml|csv|html|htm|sqlite|txt)\b"
 
 
-def english_words(text: str) -> set[str]:
-    text = re.sub(r"'[^']*'", " ", text)  # what the user typed, quoted back
+def english_words(text: str, typed=()) -> set[str]:
+    """ASCII words of three or more letters in ``text`` that are none of: what the user typed
+    (``typed``, quoted back), an option, a path or file name, a word of :data:`ALLOWED`."""
+    for word in sorted(map(str, typed), key=len, reverse=True):
+        text = text.replace(word, " ")
     text = re.sub(r"(?<![A-Za-z])--?[a-z][a-z-]*", " ", text)  # options
+    text = re.sub(_FILE, " ", text)  # file names
     text = re.sub(r"\S*[/\\]\S*", " ", text)  # paths
-    text = re.sub(r"\.[a-z]{2,5}\b", " ", text)  # extensions
     return {w for w in re.findall(r"[A-Za-z]{3,}", text) if w not in ALLOWED}
 
 
@@ -45,7 +51,7 @@ def test_help_is_chinese(command):
     (["extract"], "缺少参数"),
     (["extract", "--bogus", "x.pdf"], "没有选项"),
     (["extract", "x.pdf", "--jobs", "many"], "不是有效的整数"),
-    (["workdays", "2026-13-45", "3"], "不符合格式"),
+    (["workdays", "2026-13-45", "3"], "日期不存在"),
     (["extract", "x.pdf", "--format", "doc"], "不是以下之一"),
     (["extract", "x.pdf", "--out"], "需要一个值"),
 ])
@@ -53,7 +59,67 @@ def test_usage_errors_are_chinese_and_exit_2(args, says):
     result = CliRunner().invoke(main, args, prog_name="kexie")
     assert result.exit_code == 2, result.output
     assert says in result.output and "错误：" in result.output
-    assert not english_words(result.output), result.output
+    assert not english_words(result.output, typed=args), result.output
+
+
+def hostile_files(folder: Path) -> dict[str, Path]:
+    """Files a user might hand kexie by mistake, made here: each should draw a Chinese reason."""
+    files = {
+        "not_json": folder / "形式审查.json",
+        "not_xlsx": folder / "专家.xlsx",
+        "bad_yaml": folder / "计划.yaml",
+        "not_pdf": folder / "申报书.pdf",
+        "bad_template": folder / "模板.docx",
+    }
+    files["not_json"].write_text("{这不是 JSON", encoding="utf-8")
+    files["not_xlsx"].write_bytes(b"PK\x03\x04 not really a workbook")
+    files["bad_yaml"].write_bytes("名称: [未闭合\n".encode("utf-8"))
+    files["not_pdf"].write_bytes(b"%PDF-1.7\n1 0 obj <<>> endobj trailer <<>>\n%%EOF")
+    make_template(files["bad_template"], [["{{ 申报单位 }"], ["{% if 试点单位 %}没有结束"]])
+    return files
+
+
+#: (arguments, a Chinese phrase the answer must hold); {name} is a file of :func:`hostile_files`
+BAD_INVOCATIONS = [
+    (["workdays", "2026-02-30", "3"], "日期不存在"),
+    (["workdays", "2026年6月31日", "3"], "日期不存在"),
+    (["workdays", "2026-13-45", "3"], "日期不存在"),
+    (["workdays", "明天", "3"], "不是日期"),
+    (["workdays", "2026-09-28", "0"], "正整数"),
+    (["packet"], "缺少参数"),
+    (["packet", "{not_json}"], "缺少选项"),
+    (["packet", "{not_json}", "--experts", "{not_xlsx}", "--out", "o", "--date", "2026-06-31"], "日期不存在"),
+    (["packet", "{not_json}", "--experts", "{not_xlsx}", "--out", "o"], "专家"),
+    (["packet", "{not_json}", "--experts", "{not_xlsx}", "--out", "o", "--jobs", "-1"], "取值无效"),
+    (["fill", "任务书", "--date", "2026-02-30"], "日期不存在"),
+    (["fill", "没有这个模板"], "找不到模板"),
+    (["fill", "{bad_template}", "--name", "甲"], "模板语法错误"),
+    (["check", "{bad_template}"], "模板语法错误"),
+    (["fill", "任务书", "--data", "{not_xlsx}"], "Excel"),
+    (["fill", "通知", "--program", "{bad_yaml}"], "计划"),
+    (["announce", "{not_xlsx}", "--start", "2026-06-31"], "日期不存在"),
+    (["announce", "{not_xlsx}"], "--program"),
+    (["validate", "{not_pdf}", "--report", "r.txt"], "扩展名"),
+    (["validate", "没有的文件.pdf"], "找不到"),
+    (["extract", "{not_pdf}", "--out", "读出.json"], "PDF 结构损坏"),
+    (["scores", "{not_xlsx}"], "--program"),
+    (["confirm"], "缺少参数"),
+    (["extract", "x.pdf", "--format"], "需要一个值"),
+    (["validate", "x.pdf", "--format", "doc"], "不是以下之一"),
+]
+
+
+@pytest.mark.parametrize("args, says", BAD_INVOCATIONS, ids=lambda a: " ".join(a) if isinstance(a, list) else "")
+def test_bad_invocations_answer_in_chinese(args, says, tmp_path, monkeypatch):
+    """Every command, given a wrong value or a wrong file, says what is wrong in Chinese: no word
+    of Click, Jinja, Python or a library's exception text reaches the user (issue 13 part 6)."""
+    monkeypatch.chdir(tmp_path)
+    files = hostile_files(tmp_path)
+    args = [a.format(**files) if a.startswith("{") else a for a in args]
+    result = CliRunner().invoke(main, args, prog_name="kexie")
+    assert result.exit_code in (1, 2), result.output
+    assert says in result.output, result.output
+    assert not english_words(result.output, typed=args), result.output
 
 
 def test_the_installed_command_speaks_chinese_too():

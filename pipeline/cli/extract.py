@@ -31,7 +31,7 @@ from .common import progress_bar, reports_errors
 def extract(paths, form_name, fmt, out_path, jobs):
     """读回填好的表单（PDF 文件或目录，目录取其中全部 *.pdf），输出各字段、公章和签章。
 
-    整批总会处理完：无法读取、加密或不是本表的文件各记一条错误（error），其余照常读出。
+    整批总会处理完：无法读取、加密或不是本表的文件各记一条错误（读取失败），其余照常读出。
     全部成功退出码为 0；有文件失败为 1；用法错误为 2；程序内部错误（已记入日志）为 3。
 
     \b

@@ -18,6 +18,7 @@ from ..errors import (
 )
 from ..files import collect_pdfs, sha256_file
 from ..forms import FormDefinition, text_value
+from ..messages import exception_kind
 from ..processes import worker_pool
 from ..report.validation import file_in_report
 from ..report.wording import STATUS_TEXT
@@ -126,7 +127,7 @@ def _report_entries(path: Path, form: FormDefinition) -> list[dict]:
     except FileNotFoundError:
         raise DataFileError(path, "文件不存在") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataFileError(path, f"不是有效的 JSON 验证报告（{type(exc).__name__}）") from None
+        raise DataFileError(path, f"不是有效的 JSON 验证报告（{exception_kind(exc)}）") from None
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, list) or not all(isinstance(e, dict) and "file" in e for e in files):
         raise DataFileError(path, "不是验证报告：应有「files」列表，每项含「file」「status」「fields」"
@@ -176,7 +177,7 @@ def prepare(submissions: list[Submission], *, blind: bool, workers: int = 1, pro
         except KexieError as exc:
             item.reason, item.failed = f"无法打入评审包：{exc.message}", True
         except (pikepdf.PdfError, OSError, ValueError) as exc:
-            error = UnreadableDocument(item.file, f"PDF 无法打开，可能已损坏（{type(exc).__name__}）")
+            error = UnreadableDocument(item.file, f"PDF 无法打开，可能已损坏（{exception_kind(exc)}）")
             item.reason, item.failed = f"无法打入评审包：{error.message}", True
         if progress:
             progress(1)

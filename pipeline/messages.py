@@ -1,0 +1,55 @@
+"""What a library's refusal means, in Chinese: Jinja's template syntax errors, PyYAML's parse
+errors and exceptions that name only their class (``BadZipFile``, ``PDFSyntaxError``). The
+wording is data (``pipeline/data/library_zh.yaml``); the user never reads the library's English
+(issue 13 part 6), and tests/test_cli_chinese.py runs hostile files through every command to check."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+import yaml
+
+_OTHER = "其他"
+
+
+@cache
+def _catalog() -> dict:
+    text = resources.files("pipeline").joinpath("data/library_zh.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    for kind in ("jinja", "yaml"):
+        data[kind] = [(re.compile(p, re.IGNORECASE | re.DOTALL) if p != _OTHER else None, said) for p, said in data[kind]]
+    return data
+
+
+def _said(kind: str, message: str) -> str:
+    for pattern, said in _catalog()[kind]:
+        if pattern is None:
+            return said
+        if match := pattern.search(message):
+            return match.expand(said)
+    raise AssertionError(f"library_zh.yaml: the {kind} list lacks its 其他 line")  # a bug in the catalog
+
+
+def jinja_reason(exc) -> str:
+    """「第3行：未知的模板标记「foo」」 for a ``jinja2.TemplateError``."""
+    line = getattr(exc, "lineno", None)
+    said = _said("jinja", str(getattr(exc, "message", None) or exc))
+    return f"第{line}行：{said}" if line else said
+
+
+def yaml_reason(exc) -> str:
+    """「第2行第9列：方括号 [ 没有闭合」 for a ``yaml.YAMLError``."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f"第{mark.line + 1}行第{mark.column + 1}列：" if mark else ""
+    return where + _said("yaml", str(getattr(exc, "problem", None) or exc))
+
+
+def exception_kind(exc: BaseException) -> str:
+    """What kind of failure ``exc`` is, in Chinese, from its class (or the nearest known base)."""
+    names = _catalog()["exceptions"]
+    for cls in type(exc).__mro__:
+        if cls.__name__ in names:
+            return names[cls.__name__]
+    return names[_OTHER]
