@@ -99,11 +99,25 @@ class UnboundedYaml(yaml.YAMLError):
         return self.problem
 
 
+class _DataLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that a date the calendar lacks (2026-02-30) stays text: PyYAML
+    raises a bare ValueError for it, and the template's date filter names it 「日期不存在」."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_DataLoader.add_constructor("tag:yaml.org,2002:timestamp", _DataLoader.construct_yaml_timestamp)
+
+
 def safe_yaml(text: str):
     """``yaml.safe_load`` that first counts the values the document stands for, aliases expanded,
     on the composed node graph (cheap: each node is sized once), and refuses an alias bomb or a
     self-referencing document before anything walks it."""
-    loader = yaml.SafeLoader(text)
+    loader = _DataLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:

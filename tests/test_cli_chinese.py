@@ -76,6 +76,10 @@ def hostile_files(folder: Path) -> dict[str, Path]:
     files["bad_yaml"].write_bytes("名称: [未闭合\n".encode("utf-8"))
     files["not_pdf"].write_bytes(b"%PDF-1.7\n1 0 obj <<>> endobj trailer <<>>\n%%EOF")
     make_template(files["bad_template"], [["{{ 申报单位 }"], ["{% if 试点单位 %}没有结束"]])
+    files["day_template"] = folder / "落款.docx"
+    make_template(files["day_template"], [["{{ 申报单位 }}"], ["{{ 签订日期|cn_date }}"]])
+    files["bad_day"] = folder / "名单.yaml"
+    files["bad_day"].write_text("- 申报单位: 甲科协\n  签订日期: 2026-02-30\n", encoding="utf-8")
     return files
 
 
@@ -96,6 +100,7 @@ BAD_INVOCATIONS = [
     (["fill", "{bad_template}", "--name", "甲"], "模板语法错误"),
     (["check", "{bad_template}"], "模板语法错误"),
     (["fill", "任务书", "--data", "{not_xlsx}"], "Excel"),
+    (["fill", "{day_template}", "--data", "{bad_day}", "--name", "{{申报单位}}"], "日期不存在"),
     (["fill", "通知", "--program", "{bad_yaml}"], "计划"),
     (["announce", "{not_xlsx}", "--start", "2026-06-31"], "日期不存在"),
     (["announce", "{not_xlsx}"], "--program"),
