@@ -53,3 +53,13 @@ def exception_kind(exc: BaseException) -> str:
         if cls.__name__ in names:
             return names[cls.__name__]
     return names[_OTHER]
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def readable(exc: BaseException) -> str:
+    """``exc``'s own message when kexie wrote it (it is Chinese: a filter's 「金额「abc」不是数字」),
+    else what kind of failure it is: Python's 「division by zero」 never reaches the user."""
+    text = str(exc)
+    return text if _CJK.search(text) else exception_kind(exc)

@@ -36,7 +36,7 @@ from .errors import MissingVariable, TemplateError, UnsafeTemplate
 from .filters import FILTERS
 from .files import check_unzipped
 from .records import MAX_UNZIPPED_BYTES, safe_yaml
-from .messages import exception_kind, jinja_reason, yaml_reason
+from .messages import exception_kind, jinja_reason, readable, yaml_reason
 
 #: where named templates live: $KEXIE_TEMPLATES, else the project's templates/ folder
 TEMPLATE_DIR = Path(os.environ.get("KEXIE_TEMPLATES") or Path(__file__).resolve().parent.parent / "templates")
@@ -357,13 +357,13 @@ def render_docx(spec: TemplateSpec, context: dict, record: str | None = None,
     except _Missing as exc:
         raise MissingVariable(spec.name, exc.variable, record=record) from None
     except SecurityError as exc:
-        raise UnsafeTemplate(spec.name, str(exc), record=record) from None
+        raise UnsafeTemplate(spec.name, jinja_reason(exc), record=record) from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(spec.name, f"模板语法错误，{jinja_reason(exc)}", record=record) from None
     except jinja2.TemplateError as exc:
         raise TemplateError(spec.name, f"渲染失败，{jinja_reason(exc)}", record=record) from None
     except (ValueError, TypeError, ArithmeticError) as exc:  # raised by filters on bad values
-        raise TemplateError(spec.name, f"数据有误：{exc}", record=record) from None
+        raise TemplateError(spec.name, f"数据有误：{readable(exc)}", record=record) from None
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

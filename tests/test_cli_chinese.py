@@ -78,10 +78,19 @@ def hostile_files(folder: Path) -> dict[str, Path]:
     make_template(files["bad_template"], [["{{ 申报单位 }"], ["{% if 试点单位 %}没有结束"]])
     files["day_template"] = folder / "落款.docx"
     make_template(files["day_template"], [["{{ 申报单位 }}"], ["{{ 签订日期|cn_date }}"]])
+    files["share_template"] = folder / "分摊.docx"
+    make_template(files["share_template"], [["{{ 申报单位 }}每份{{ 金额 / 份数 }}元"]])
+    files["zero_shares"] = folder / "分摊数据.yaml"
+    files["zero_shares"].write_text("- 申报单位: 甲科协\n  金额: 100\n  份数: 0\n", encoding="utf-8")
+    files["prying_template"] = folder / "窥探.docx"
+    make_template(files["prying_template"], [["{{ 申报单位.__class__.__mro__ }}"]])
     files["bad_day"] = folder / "名单.yaml"
     files["bad_day"].write_text("- 申报单位: 甲科协\n  签订日期: 2026-02-30\n", encoding="utf-8")
     return files
 
+
+#: what the hostile files themselves hold, which a message may quote back
+QUOTED_FROM_FILES = ("__class__", "__mro__")
 
 #: (arguments, a Chinese phrase the answer must hold); {name} is a file of :func:`hostile_files`
 BAD_INVOCATIONS = [
@@ -101,6 +110,8 @@ BAD_INVOCATIONS = [
     (["check", "{bad_template}"], "模板语法错误"),
     (["fill", "任务书", "--data", "{not_xlsx}"], "Excel"),
     (["fill", "{day_template}", "--data", "{bad_day}", "--name", "{{申报单位}}"], "日期不存在"),
+    (["fill", "{prying_template}", "--data", "{bad_day}", "--name", "{{申报单位}}"], "不允许的内部属性"),
+    (["fill", "{share_template}", "--data", "{zero_shares}", "--name", "{{申报单位}}"], "除数为零"),
     (["fill", "通知", "--program", "{bad_yaml}"], "计划"),
     (["announce", "{not_xlsx}", "--start", "2026-06-31"], "日期不存在"),
     (["announce", "{not_xlsx}"], "--program"),
@@ -124,7 +135,7 @@ def test_bad_invocations_answer_in_chinese(args, says, tmp_path, monkeypatch):
     result = CliRunner().invoke(main, args, prog_name="kexie")
     assert result.exit_code in (1, 2), result.output
     assert says in result.output, result.output
-    assert not english_words(result.output, typed=args), result.output
+    assert not english_words(result.output, typed=[*args, *QUOTED_FROM_FILES]), result.output
 
 
 def test_the_installed_command_speaks_chinese_too():
