@@ -35,8 +35,8 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from .errors import MissingVariable, TemplateError, UnsafeTemplate
 from .filters import FILTERS
 from .files import check_unzipped
-from .records import MAX_UNZIPPED_BYTES, safe_yaml
 from .messages import exception_kind, jinja_reason, readable, yaml_reason
+from .records import MAX_UNZIPPED_BYTES, safe_yaml
 
 #: where named templates live: $KEXIE_TEMPLATES, else the project's templates/ folder
 TEMPLATE_DIR = Path(os.environ.get("KEXIE_TEMPLATES") or Path(__file__).resolve().parent.parent / "templates")
