@@ -44,6 +44,7 @@ def test_help_is_chinese(command):
     assert result.exit_code == 0
     assert "用法：" in result.output and "选项：" in result.output
     assert not english_words(result.output), (english_words(result.output), result.output)
+    assert not re.search(r"\bx\s*[<>]=|%[YmdHMS]", result.output), result.output  # 「[x>=0]」「[%Y-%m-%d]」
 
 
 @pytest.mark.parametrize("args, says", [
@@ -122,6 +123,7 @@ BAD_INVOCATIONS = [
     (["confirm"], "缺少参数"),
     (["extract", "x.pdf", "--format"], "需要一个值"),
     (["validate", "x.pdf", "--format", "doc"], "不是以下之一"),
+    (["validate", "x.pdf", "--jobs", "99"], "超出范围（1至64）"),
 ]
 
 

@@ -69,3 +69,15 @@ class DateParam(click.ParamType):
 
 
 DATE = DateParam()
+
+
+class Count(click.IntRange):
+    """A whole number within bounds, its range said in Chinese (「不小于0」, 「1至64」) where Click
+    would show 「[x>=0]」 in the help and in its 「不在范围」 message."""
+
+    def _describe_range(self) -> str:  # Click's hook for how a range reads
+        if self.min is not None and self.max is not None:
+            return f"{self.min}至{self.max}"
+        if self.min is not None:
+            return f"不小于{self.min}"
+        return f"不大于{self.max}"

@@ -14,7 +14,7 @@ from ..extract import extract_files
 from ..files import check_not_input, collect_pdfs
 from ..forms import load_form
 from ..report.extraction import FORMATS, write_report
-from .common import progress_bar, reports_errors
+from .common import Count, progress_bar, reports_errors
 
 
 @click.command()
@@ -25,7 +25,7 @@ from .common import progress_bar, reports_errors
               help="输出格式：json（完整结果），csv 或 xlsx（每份文件一行）。")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
               help="输出文件（默认 JSON/CSV 写到标准输出；xlsx 必须指定）。")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+@click.option("--jobs", "-j", type=Count(min=0), default=0,
               help="并行进程数（默认按 CPU 核数，少于 4 份文件时不并行）。")
 @reports_errors
 def extract(paths, form_name, fmt, out_path, jobs):

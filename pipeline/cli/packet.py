@@ -12,7 +12,7 @@ from .. import packet as packets
 from ..batch import DEFAULT_WORKSPACE
 from ..forms import load_form
 from ..program import load_program
-from .common import DATE, program_option, progress_bar, reports_errors
+from .common import DATE, Count, program_option, progress_bar, reports_errors
 
 
 @click.command()
@@ -35,7 +35,7 @@ from .common import DATE, program_option, progress_bar, reports_errors
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), default=str(DEFAULT_WORKSPACE), show_default=True,
               help="工作区数据库：给出 PDF 时，按其中的人工确认（kexie confirm）读取字段；"
                    "本批评审包（批次编号、专家、分配、manifest.json）记在其中，供 kexie scores 核对评分表。")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+@click.option("--jobs", "-j", type=Count(min=0), default=0,
               help="读取 PDF 字段、生成匿名副本的并行进程数（默认按 CPU 核数）。")
 @reports_errors
 def packet(submissions, experts_path, program_path, out_dir, blind, include_incomplete, form_name,
