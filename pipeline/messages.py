@@ -12,6 +12,7 @@ from importlib import resources
 import yaml
 
 _OTHER = "其他"
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @cache
@@ -35,7 +36,8 @@ def _said(kind: str, message: str) -> str:
 def jinja_reason(exc) -> str:
     """「第3行：未知的模板标记「foo」」 for a ``jinja2.TemplateError``."""
     line = getattr(exc, "lineno", None)
-    said = _said("jinja", str(getattr(exc, "message", None) or exc))
+    text = str(getattr(exc, "message", None) or exc)
+    said = text if _CJK.search(text) else _said("jinja", text)
     return f"第{line}行：{said}" if line else said
 
 
@@ -43,7 +45,8 @@ def yaml_reason(exc) -> str:
     """「第2行第9列：方括号 [ 没有闭合」 for a ``yaml.YAMLError``."""
     mark = getattr(exc, "problem_mark", None)
     where = f"第{mark.line + 1}行第{mark.column + 1}列：" if mark else ""
-    return where + _said("yaml", str(getattr(exc, "problem", None) or exc))
+    text = str(getattr(exc, "problem", None) or exc)
+    return where + (text if _CJK.search(text) else _said("yaml", text))  # kexie's own (an alias bomb) as it is
 
 
 def exception_kind(exc: BaseException) -> str:
@@ -53,9 +56,6 @@ def exception_kind(exc: BaseException) -> str:
         if cls.__name__ in names:
             return names[cls.__name__]
     return names[_OTHER]
-
-
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def readable(exc: BaseException) -> str:

@@ -20,7 +20,7 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import EncryptedDocument, UnreadableDocument
-from ..messages import exception_kind
+from ..messages import exception_kind, readable
 
 #: refuse files above these limits (a 申报书 is about a dozen pages and a few MB)
 MAX_BYTES = 200 * 1024 * 1024
@@ -131,18 +131,18 @@ def render_pages(path, dpi: float, numbers: Iterable[int] | None = None) -> Iter
     try:
         document = pdfium.PdfDocument(str(path))
     except (pdfium.PdfiumError, OSError) as exc:
-        raise UnreadableDocument(path, f"无法打开 PDF（{exception_kind(exc)}）") from None
+        raise UnreadableDocument(path, f"无法打开 PDF（{readable(exc)}）") from None
     try:
         wanted = range(1, len(document) + 1) if numbers is None else sorted(set(numbers))
         for number in wanted:
             try:
                 page = document[number - 1]
             except (pdfium.PdfiumError, IndexError) as exc:
-                raise UnreadableDocument(path, f"第 {number} 页无法渲染（{exception_kind(exc)}）") from None
+                raise UnreadableDocument(path, f"第 {number} 页无法渲染（{readable(exc)}）") from None
             try:
                 image = render_page(page, dpi)
             except pdfium.PdfiumError as exc:
-                raise UnreadableDocument(path, f"第 {number} 页无法渲染（{exception_kind(exc)}）") from None
+                raise UnreadableDocument(path, f"第 {number} 页无法渲染（{readable(exc)}）") from None
             finally:
                 page.close()
             yield number, image  # the caller holds only this page's pixels while it works
