@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 from conftest import make_template
@@ -85,6 +86,13 @@ def hostile_files(folder: Path) -> dict[str, Path]:
     files["zero_shares"].write_text("- 申报单位: 甲科协\n  金额: 100\n  份数: 0\n", encoding="utf-8")
     files["prying_template"] = folder / "窥探.docx"
     make_template(files["prying_template"], [["{{ 申报单位.__class__.__mro__ }}"]])
+    files["bad_json_data"] = folder / "名单.json"
+    files["bad_json_data"].write_text('[{"申报单位": 甲}]', encoding="utf-8")
+    files["experts"] = folder / "专家名单.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["姓名", "单位", "组别"])
+    book.active.append(["王五", "清华大学", "第一组"])
+    book.save(files["experts"])
     files["bad_day"] = folder / "名单.yaml"
     files["bad_day"].write_text("- 申报单位: 甲科协\n  签订日期: 2026-02-30\n", encoding="utf-8")
     return files
@@ -110,6 +118,9 @@ BAD_INVOCATIONS = [
     (["fill", "{bad_template}", "--name", "甲"], "模板语法错误"),
     (["check", "{bad_template}"], "模板语法错误"),
     (["fill", "任务书", "--data", "{not_xlsx}"], "Excel"),
+    (["fill", "任务书", "--data", "{bad_yaml}"], "方括号"),
+    (["fill", "任务书", "--data", "{bad_json_data}"], "JSON 格式错误"),
+    (["packet", "{not_json}", "--experts", "{experts}", "--out", "o"], "不是有效的 JSON"),
     (["fill", "{day_template}", "--data", "{bad_day}", "--name", "{{申报单位}}"], "日期不存在"),
     (["fill", "{prying_template}", "--data", "{bad_day}", "--name", "{{申报单位}}"], "不允许的内部属性"),
     (["fill", "{share_template}", "--data", "{zero_shares}", "--name", "{{申报单位}}"], "除数为零"),
