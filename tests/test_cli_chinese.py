@@ -3,6 +3,8 @@ but names the user types or reads in files (commands, options, formats, file nam
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import subprocess
 import sys
@@ -156,3 +158,22 @@ def test_the_installed_command_speaks_chinese_too():
     run = subprocess.run([sys.executable, "-m", "pipeline", "extract", "--bogus"], capture_output=True, text=True)
     assert run.returncode == 2
     assert "没有选项" in run.stderr and "Usage" not in run.stderr
+
+
+def test_the_extract_table_words_status_source_and_error_in_chinese(tmp_path, monkeypatch):
+    """The CSV a clerk opens in Excel says 已读出/无法读取, 文字层, 文件损坏或无法解析 — not ok, text,
+    unreadable (those stay in the JSON, as its documented data)."""
+    from conftest import SAMPLES
+
+    monkeypatch.chdir(tmp_path)
+    files = hostile_files(tmp_path)
+    good = tmp_path / "江苏省科学技术协会.pdf"
+    good.write_bytes((SAMPLES / "returned" / good.name).read_bytes())
+    result = CliRunner().invoke(main, ["extract", str(good), str(files["not_pdf"]), "--format", "csv", "--out", "表.csv"])
+    assert result.exit_code == 1, result.output
+    rows = list(csv.reader(io.StringIO((tmp_path / "表.csv").read_text(encoding="utf-8-sig"))))
+    table = {Path(row[0]).name: dict(zip(rows[0], row)) for row in rows[1:]}
+    assert [table[good.name][k] for k in ("状态", "来源", "错误类型")] == ["已读出", "文字层", ""]
+    assert [table["申报书.pdf"][k] for k in ("状态", "错误类型")] == ["无法读取", "文件损坏或无法解析"]
+    for row in rows[1:]:
+        assert not english_words(" ".join(row[1:6])), row[:6]
