@@ -135,7 +135,7 @@ BAD_INVOCATIONS = [
     (["scores", "{not_xlsx}"], "--program"),
     (["confirm"], "缺少参数"),
     (["confirm", "{not_pdf}", "bogus", "--by", "张敏", "--db", "k.sqlite"], "应写作「字段=值」"),
-    (["confirm", "{not_pdf}", "申报单位意见.公章=maybe", "--by", "张敏", "--db", "k.sqlite"], "应写「有」或「无」"),
+    (["confirm", "{not_pdf}", "申报单位意见.公章=也许", "--by", "张敏", "--db", "k.sqlite"], "应写「有」或「无」"),
     (["extract", "x.pdf", "--format"], "需要一个值"),
     (["validate", "x.pdf", "--format", "doc"], "不是以下之一"),
     (["validate", "x.pdf", "--jobs", "99"], "超出范围（1至64）"),
