@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DataFileError, InputFileError
+from .messages import exception_kind
 from .runs import PacketRun, find_run
 from .scoresheet import EXPERT_CELLS, changed_cells, read_score_sheet, read_stamp
 
@@ -96,7 +97,7 @@ def _read(path: Path, criteria: list[dict], problems: list[ScoreProblem]) -> Ret
         try:
             run_id, expert_id, cells = read_stamp(path)
         except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds on damaged files (records.read_sheet)
-            raise DataFileError(path, f"Excel 文件已损坏，无法打开（{exc.__class__.__name__}）") from None
+            raise DataFileError(path, f"Excel 文件已损坏，无法打开（{exception_kind(exc)}）") from None
     except InputFileError as exc:
         problems.append(ScoreProblem(path.name, exc.reason))
         return None

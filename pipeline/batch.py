@@ -20,6 +20,7 @@ from .forms import FormDefinition
 from .read.ocr import share_cores
 from .workspace import open_store
 from .processes import worker_pool
+from .messages import exception_kind
 
 DEFAULT_WORKSPACE = Path("outputs") / "kexie.sqlite"
 #: bump when extraction changes in a way that makes stored results stale
@@ -125,7 +126,7 @@ def extract_all(paths: list[Path], form: FormDefinition, workspace: Workspace, *
 def _crashed(path: Path, form: FormDefinition, exc: Exception) -> dict:
     from .errors import UnreadableDocument
 
-    error = UnreadableDocument(path, f"处理时程序异常退出，文件可能已损坏（{type(exc).__name__}）")
+    error = UnreadableDocument(path, f"处理时程序异常退出，文件可能已损坏（{exception_kind(exc)}）")
     return {"file": str(path), "form": form.name, "status": "error", "source": None,
             "fields": {}, "marks": {}, "error": {"kind": error.kind, "message": error.message}}
 

@@ -11,6 +11,7 @@ write them in a returned form.
 
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 import re
 
@@ -32,8 +33,46 @@ def as_date(value, what: str = "日期") -> _dt.date:
         try:
             return _dt.date.fromisoformat(value.strip())
         except ValueError:
-            pass
+            if match := _ISO_DAY.fullmatch(value.strip()):
+                _refuse_nonexistent(value, *(int(g) for g in match.groups()))
     raise ValueError(f"无法识别的{what}「{value}」：请写成 2026-03-05 的形式")
+
+
+def read_day(text: str) -> _dt.date:
+    """A day as a person types it on the command line: 「2026-03-05」 or 「2026年3月5日」; else
+    ValueError saying whether it is no date at all or a day the calendar lacks (2026年6月31日)."""
+    folded = _arabic(fold(text))
+    match = _ISO_DAY.fullmatch(folded) or _DATE.match(folded)
+    if not match:
+        raise ValueError(f"「{text}」不是日期：请写成 2026-03-05 或 2026年3月5日 的形式")
+    year, month, day = (int(g) for g in match.groups())
+    _refuse_nonexistent(text, year, month, day)
+    return _dt.date(year, month, day)
+
+
+def why_no_such_day(year: int, month: int, day: int) -> str | None:
+    """Why year-month-day is no day of the calendar (「2026年6月只有30天」); None when it is one."""
+    if not 1 <= year <= 9999:
+        return f"年份「{year}」不对"
+    if not 1 <= month <= 12:
+        return f"月份应为1至12，现为{month}"
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        return f"{year}年{month}月只有{last}天"
+    return None
+
+
+def _refuse_nonexistent(text, year: int, month: int, day: int) -> None:
+    why = why_no_such_day(year, month, day)
+    if why:
+        raise ValueError(f"日期不存在：「{text}」（{why}）")
+
+
+def nonexistent_written_date(text) -> str | None:
+    """For a returned form's date that :func:`parse_date` refuses: why, when it has a date's shape
+    but the calendar lacks the day (「2026年6月31日」: 「2026年6月只有30天」); else None."""
+    match = _DATE.match(_arabic(fold(text)))
+    return why_no_such_day(*(int(g) for g in match.groups())) if match else None
 
 
 def iso_parts(value) -> tuple[int, int, int | None] | None:
@@ -46,11 +85,11 @@ def iso_parts(value) -> tuple[int, int, int | None] | None:
         text = value.strip()
         if not text:
             return None
+        if match := _ISO_DAY.fullmatch(text):
+            year, month, day = (int(g) for g in match.groups())
+            _refuse_nonexistent(value, year, month, day)  # 2026-02-30: 日期不存在, not a format example
+            return year, month, day
         try:
-            if match := _ISO_DAY.fullmatch(text):
-                year, month, day = (int(g) for g in match.groups())
-                _dt.date(year, month, day)  # refuses 2026-02-30
-                return year, month, day
             if match := _ISO_MONTH.fullmatch(text):
                 year, month = (int(g) for g in match.groups())
                 _dt.date(year, month, 1)

@@ -16,6 +16,7 @@ from .errors import DocumentError, UnreadableDocument
 from .forms import FormDefinition
 from .incidents import internal_error
 from .match import Document, Matcher, read_fields
+from .messages import readable
 from .read import PageLayout, read_pages, render_pages
 from .read.ocr import share_cores
 from .processes import worker_pool
@@ -47,7 +48,7 @@ def extract_file(path, form: FormDefinition) -> dict:
     except _DAMAGE as exc:
         # A malformed file can trip pdfminer or the renderer in ways no check foresees; the
         # batch must still finish, with this file reported, not dropped.
-        return _failed(entry, UnreadableDocument(path, f"读取时出错，文件可能已损坏（{type(exc).__name__}: {exc}）"))
+        return _failed(entry, UnreadableDocument(path, f"读取时出错，文件可能已损坏（{readable(exc)}）"))
     entry["source"] = "ocr" if any(layout.source == "ocr" for layout in layouts) else "text"
     try:
         entry.update(read_fields(layouts, form, path, images))

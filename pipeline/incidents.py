@@ -13,6 +13,7 @@ import traceback
 from pathlib import Path
 
 from .errors import InternalError
+from .messages import exception_kind
 
 
 def log_path() -> Path:
@@ -22,7 +23,7 @@ def log_path() -> Path:
 def internal_error(exc: BaseException, where: str) -> InternalError:
     """Log ``exc`` with its traceback and return the InternalError that names it to the user."""
     path = log_path()
-    detail = f"{type(exc).__name__}: {exc}"
+    detail = exception_kind(exc)  # the class and text are in the log, for the maintainer
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         block = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))

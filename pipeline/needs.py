@@ -14,6 +14,7 @@ import jinja2
 from jinja2 import nodes
 
 from .errors import BlankValue, MissingVariable, TemplateError
+from .messages import jinja_reason
 from .render import document_parts, make_environment, template_source
 
 #: names every template may use without the data supplying them
@@ -50,7 +51,7 @@ def parse_needs(spec, source: str) -> Needs:
     try:
         tree = env.parse(source)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(spec.name, f"模板语法错误：{exc.message}") from None
+        raise TemplateError(spec.name, f"模板语法错误，{jinja_reason(exc)}") from None
     return analyse(tree, spec.optional, env.globals)
 
 

@@ -19,6 +19,7 @@ import yaml
 from .dates import as_date
 from .errors import ProgramFileError
 from .program_schema import Key, flow, program_schema
+from .messages import exception_kind, yaml_reason
 from .records import safe_yaml
 
 _NOT_DATE = "应为日期（如 2026-06-10）"
@@ -58,13 +59,11 @@ def inspect_program(path) -> tuple[dict, list[str]]:
     except FileNotFoundError:
         raise ProgramFileError(path, "文件不存在") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ProgramFileError(path, f"无法读取（{exc.__class__.__name__}），请确认是 UTF-8 编码的 YAML") from None
+        raise ProgramFileError(path, f"无法读取（{exception_kind(exc)}），请确认是 UTF-8 编码的 YAML") from None
     try:
         data = safe_yaml(text, _Loader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第{mark.line + 1}行" if mark else ""
-        raise ProgramFileError(path, f"YAML 格式错误{where}：{getattr(exc, 'problem', exc)}") from None
+        raise ProgramFileError(path, f"YAML 格式错误，{yaml_reason(exc)}") from None
     if not isinstance(data, dict):
         raise ProgramFileError(path, "内容应为键值对（YAML 映射）")
     problems: list[str] = []

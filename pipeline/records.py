@@ -19,6 +19,7 @@ import yaml
 
 from .errors import DataFileError
 from .files import check_unzipped
+from .messages import exception_kind, yaml_reason
 
 #: refuse data files larger than this; a roster of thousands of units is a few MB
 MAX_DATA_BYTES = 64 * 1024 * 1024
@@ -98,7 +99,21 @@ class UnboundedYaml(yaml.YAMLError):
         return self.problem
 
 
-def safe_yaml(text: str, loader_class=yaml.SafeLoader):
+class _DataLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that a date the calendar lacks (2026-02-30) stays text: PyYAML
+    raises a bare ValueError for it, and the template's date filter names it 「日期不存在」."""
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_DataLoader.add_constructor("tag:yaml.org,2002:timestamp", _DataLoader.construct_yaml_timestamp)
+
+
+def safe_yaml(text: str, loader_class=_DataLoader):
     """``yaml.safe_load`` that first counts the values the document stands for, aliases expanded,
     on the composed node graph (cheap: each node is sized once), and refuses an alias bomb or a
     self-referencing document before anything walks it."""
@@ -151,9 +166,7 @@ def _load_yaml(path: Path):
     try:
         data = safe_yaml(_read_text(path))
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"第{mark.line + 1}行" if mark else ""
-        raise DataFileError(path, f"YAML 格式错误{where}：{getattr(exc, 'problem', exc)}") from None
+        raise DataFileError(path, f"YAML 格式错误，{yaml_reason(exc)}") from None
     return _mapping_rows(path, data), "document"
 
 
@@ -161,7 +174,7 @@ def _load_json(path: Path):
     try:
         data = json.loads(_read_text(path))
     except json.JSONDecodeError as exc:
-        raise DataFileError(path, f"JSON 格式错误（第{exc.lineno}行第{exc.colno}列）：{exc.msg}") from None
+        raise DataFileError(path, f"JSON 格式错误（第{exc.lineno}行第{exc.colno}列）") from None
     return _mapping_rows(path, data), "document"
 
 
@@ -220,7 +233,7 @@ def read_sheet(path, sheet_name: str) -> list[list]:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on damaged files
-        raise DataFileError(path, f"Excel 文件已损坏，无法打开（{exc.__class__.__name__}）") from None
+        raise DataFileError(path, f"Excel 文件已损坏，无法打开（{exception_kind(exc)}）") from None
     try:
         sheet = book[sheet_name] if sheet_name in book.sheetnames else book.worksheets[0]
         return _bounded_rows(path, sheet)

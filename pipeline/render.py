@@ -39,6 +39,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from .errors import MissingVariable, TemplateError, UnsafeTemplate
 from .filters import FILTERS
 from .files import check_unzipped
+from .messages import exception_kind, jinja_reason, readable, yaml_reason
 from .records import MAX_UNZIPPED_BYTES, safe_yaml
 
 #: where named templates live: $KEXIE_TEMPLATES, else the project's templates/ folder
@@ -116,7 +117,7 @@ def _read_sidecar(spec: TemplateSpec, sidecar: Path) -> None:
     try:
         meta = safe_yaml(sidecar.read_text(encoding="utf-8")) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise TemplateError(spec.name, f"说明文件「{sidecar}」格式错误：{exc}") from None
+        raise TemplateError(spec.name, f"说明文件「{sidecar}」格式错误，{yaml_reason(exc) if isinstance(exc, yaml.YAMLError) else exception_kind(exc)}") from None
     if not isinstance(meta, dict):
         raise TemplateError(spec.name, f"说明文件「{sidecar}」应为键值对")
     unknown = set(meta) - _META_KEYS
@@ -425,13 +426,13 @@ def render_docx(spec: TemplateSpec, context: dict, record: str | None = None,
     except _Missing as exc:
         raise MissingVariable(spec.name, exc.variable, record=record) from None
     except SecurityError as exc:
-        raise UnsafeTemplate(spec.name, str(exc), record=record) from None
+        raise UnsafeTemplate(spec.name, jinja_reason(exc), record=record) from None
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(spec.name, f"模板语法错误：{exc.message}", record=record) from None
+        raise TemplateError(spec.name, f"模板语法错误，{jinja_reason(exc)}", record=record) from None
     except jinja2.TemplateError as exc:
-        raise TemplateError(spec.name, f"渲染失败：{exc}", record=record) from None
+        raise TemplateError(spec.name, f"渲染失败，{jinja_reason(exc)}", record=record) from None
     except (ValueError, TypeError, ArithmeticError) as exc:  # raised by filters on bad values
-        raise TemplateError(spec.name, f"数据有误：{exc}", record=record) from None
+        raise TemplateError(spec.name, f"数据有误：{readable(exc)}", record=record) from None
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

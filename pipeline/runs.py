@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .errors import DataFileError, UsageProblem
 from .files import sha256_file
+from .messages import exception_kind
 from .workspace import open_store
 
 _SCHEMA = """
@@ -121,7 +122,7 @@ def run_from_manifest(path, workspace=None) -> PacketRun:
     except FileNotFoundError:
         raise DataFileError(path, "文件不存在") from None
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        raise DataFileError(path, f"不是有效的 manifest.json（{exc.__class__.__name__}）") from None
+        raise DataFileError(path, f"不是有效的 manifest.json（{exception_kind(exc)}）") from None
     record = data.get("run") if isinstance(data, dict) else None
     if not isinstance(record, dict) or not record.get("id"):
         raise DataFileError(path, "没有评审批次记录（「run」）：不是本版 kexie packet 写的 manifest.json，"

@@ -19,8 +19,8 @@ The rules, in order:
 - 分歧 flags a submission whose experts' totals differ (max − min) by more than
   「评审规则.分歧阈值」 (default 15 points);
 - funding (「经费.分配方式」, default 定额):
-  * 定额: the first 「经费.资助名额」 by rank get a fixed amount: the roster's 「拟资助金额」 when
-    the roster gives one, else 「经费.上限」; it must lie within 经费.下限..上限;
+  * 定额: the first 「经费.资助名额」 by rank get a fixed amount: the roster's 「拟资助金额」, else
+    its 「资助金额」, when the roster gives one, else 「经费.上限」; it must lie within 经费.下限..上限;
   * 因素法 (seed 003 第六条): share = score ÷ total score × (经费.总额 − 经费.定额补助), over the
     first 「经费.资助名额」 (or every ranked submission when no quota is set), rounded to the yuan
     by the largest-remainder method so the shares add up exactly to the sum distributed;
@@ -362,13 +362,13 @@ def _fund(results: ScoreResults, funds: dict, roster) -> None:
     if results.method == "定额":
         for submission in chosen:
             amount, reason = high, None
-            proposed = (roster or {}).get(submission.fields["申报单位"], {}).get("拟资助金额")
+            column, proposed = _roster_amount((roster or {}).get(submission.fields["申报单位"], {}))
             if proposed not in (None, ""):
                 amount = parse_number(proposed)
                 if amount is None:
-                    reason = f"名单中的拟资助金额「{proposed}」不是数字"
+                    reason = f"名单中的{column}「{proposed}」不是数字"
                 elif not low <= amount <= high:
-                    reason = f"拟资助金额{_format(amount)}元不在经费下限{_format(low)}至上限{_format(high)}元之间"
+                    reason = f"{column}{_format(amount)}元不在经费下限{_format(low)}至上限{_format(high)}元之间"
             if reason:
                 submission.funded = UNDECIDED
                 results.problems.append(ScoreProblem("", reason + "：暂列「待定」", submission=submission.label))
@@ -390,6 +390,19 @@ def _fund(results: ScoreResults, funds: dict, roster) -> None:
         submission.funded, submission.amount = FUNDED, amount
         if not low <= amount <= high:
             results.warnings.append(f"项目「{submission.label}」按因素法分得{amount}元，不在经费下限至上限之间")
+
+
+#: the roster's columns that give a project's amount, the first one filled wins: the proposal, then the
+#: 资助金额 that 任务书 and 公示 print (samples/roster.xlsx has only this one)
+ROSTER_AMOUNT_COLUMNS = ("拟资助金额", "资助金额")
+
+
+def _roster_amount(row: dict) -> tuple[str, object]:
+    """(column, value) of the amount the roster gives a project; (column, None) when it gives none."""
+    for column in ROSTER_AMOUNT_COLUMNS:
+        if row.get(column) not in (None, ""):
+            return column, row[column]
+    return ROSTER_AMOUNT_COLUMNS[0], None
 
 
 def _factor_pool(funds: dict) -> Decimal:

@@ -170,6 +170,7 @@ def read_returns(returns_corpus, tmp_path_factory):
     from pipeline.cli import main
     from pipeline.forms import load_form
     from pipeline.report.extraction import report as extraction_report
+    from pipeline.report.validation import file_in_report
 
     out = returns_corpus[0]
     work = tmp_path_factory.mktemp("returns-read")
@@ -178,6 +179,8 @@ def read_returns(returns_corpus, tmp_path_factory):
                                        "--db", str(db), "--jobs", "2"], catch_exceptions=False)
     assert result.exit_code in (0, 1), result.output
     validation = json.loads(report.read_text(encoding="utf-8"))
+    # the report names its files relative to itself
+    validation["files"] = [dict(f, file=str(file_in_report(f["file"], report))) for f in validation["files"]]
     verdicts = {Path(f["file"]).name: f for f in validation["files"]}
     form = load_form("申报书")
     workspace = Workspace(db)

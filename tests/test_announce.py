@@ -46,7 +46,7 @@ def test_national_day_2025_with_pdf(run, tmp_path, results):
     assert "公示期为2025年9月26日至2025年10月9日（5个工作日）" in text
     assert "拟确定以下2个项目" in text
     assert subs[1]["项目名称"] in text and subs[2]["项目名称"] in text and subs[0]["项目名称"] not in text
-    assert "80.00" in text  # 合计 2 × 40 万元
+    assert "75.00" in text  # 合计 38 + 37 万元, the roster's 资助金额 (issue 13 part 7; was 2 × 上限)
     assert "2025年9月26日" in text.splitlines()  # dated its start day
     with pdfplumber.open(tmp_path / "gs" / "公示.pdf") as pdf:
         pdf_text = "".join("".join((page.extract_text() or "").split()) for page in pdf.pages)  # spaced digits

@@ -440,3 +440,58 @@ def test_pdf_folder_input_with_a_corrupt_file(run, batch, tmp_path):
     data = manifest(tmp_path / "out")
     assert data["submissions"] == [] and data["excluded"][0]["failed"] is True
     assert data["packets"] == [] and not list((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_report_paths_are_read_relative_to_the_report(run, tmp_path, monkeypatch):
+    """validate run in one folder writes its JSON into another; packet run from a third finds the files
+    (issue 13 part 7: from another folder it found 「文件不存在」)."""
+    from conftest import SAMPLES
+
+    returned = tmp_path / "回收" / "第一批"
+    returned.mkdir(parents=True)
+    (returned / "江苏省科学技术协会.pdf").write_bytes((SAMPLES / "returned" / "江苏省科学技术协会.pdf").read_bytes())
+    (tmp_path / "甲").mkdir()
+    monkeypatch.chdir(tmp_path / "甲")
+    result = run("validate", "../回收/第一批", "--program", PROGRAM, "--db", "k.sqlite", "--report", "../报告/2026/形式审查.json")
+    assert result.exit_code == 0, result.output
+    report = tmp_path / "报告" / "2026" / "形式审查.json"
+    [entry] = json.loads(report.read_text(encoding="utf-8"))["files"]
+    assert (report.parent / entry["file"]).resolve() == (returned / "江苏省科学技术协会.pdf").resolve()
+    elsewhere = tmp_path / "乙" / "丙"
+    elsewhere.mkdir(parents=True)
+    monkeypatch.chdir(elsewhere)
+    experts = write_experts(tmp_path / "专家.xlsx", [["王五", "清华大学", "第一组", ""]])
+    result = run("packet", report, "--experts", experts, "--out", "评审", "--date", "2026-07-10")
+    assert result.exit_code == 0, result.output
+    assert "纳入材料 1 份，未纳入 0 份" in result.output and "文件不存在" not in result.output
+
+
+def test_a_report_written_by_hand_with_paths_from_the_working_folder_still_works(run, batch, tmp_path, monkeypatch):
+    """A report whose paths are relative to where the office runs kexie (not to the report) is read too."""
+    data = json.loads(batch["report"].read_text(encoding="utf-8"))
+    for entry in data["files"]:
+        entry["file"] = str(Path(entry["file"]).relative_to(batch["root"]))
+    (tmp_path / "报告").mkdir()
+    report = tmp_path / "报告" / "validation.json"
+    report.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.chdir(batch["root"])
+    result = run("packet", report, "--experts", batch["experts"], "--out", tmp_path / "out", "--date", "2026-07-10")
+    assert result.exit_code == 0, result.output
+    assert [s["code"] for s in manifest(tmp_path / "out")["submissions"]] == ["S01", "S02", "S03"]
+
+
+def test_a_submission_the_report_could_not_read_makes_exit_1(run, batch, tmp_path):
+    """--help: 有材料无法读取……而未纳入为 1 — also when it was unreadable already in 形式审查."""
+    data = json.loads(batch["report"].read_text(encoding="utf-8"))
+    data["files"][1].update(status="error", fields={}, error={"kind": "unreadable", "message": "PDF 结构损坏，无法解析"})
+    report = tmp_path / "validation.json"
+    report.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = run("packet", report, "--experts", batch["experts"], "--out", tmp_path / "out", "--date", "2026-07-10")
+    assert result.exit_code == 1, result.output
+    assert "未纳入" in result.output and "02-浙江省科学技术协会.pdf" in result.output and "读取失败" in result.output
+    assert [(s["code"], s["failed"]) for s in manifest(tmp_path / "out")["excluded"]] == [("S02", True), ("S04", False)]
+
+
+def test_the_reason_an_incomplete_submission_is_left_out_is_chinese(normal):
+    reason = manifest(normal)["excluded"][0]["reason"]
+    assert reason.startswith("形式审查未通过（不齐全）") and "incomplete" not in reason

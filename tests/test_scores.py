@@ -338,6 +338,26 @@ def test_fixed_amount_for_the_top_n_with_proposed_amounts_from_the_roster(run, t
     assert rows["003"]["是否资助"] == "否" and rows["003"]["资助金额"] is None
 
 
+def test_the_rosters_own_funding_column_is_honoured(run, tmp_path):
+    """samples/roster.xlsx names its column 资助金额 (as 任务书 and 公示 read it): each funded project gets
+    that amount, not 经费.上限 (issue 13 part 7); 拟资助金额, where both are given, is the proposal."""
+    subs = roster_submissions(3)
+    roster = tmp_path / "名单.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["申报单位", "负责人", "资助金额", "拟资助金额"])
+    book.active.append([subs[0]["申报单位"], "张一", 370000, None])
+    book.active.append([subs[1]["申报单位"], "张二", 312345, 330000])  # the proposal wins
+    book.active.append([subs[2]["申报单位"], "张三", "三十万", None])
+    book.save(roster)
+    sheets = [expert_sheet(tmp_path, "甲", subs, {"001": 95, "002": 90, "003": 80})]
+    program = write_program(tmp_path, funds={"分配方式": "定额", "资助名额": 3})
+    result = run("scores", *sheets, "--program", program, "--roster", roster, "--out", "r.xlsx")
+    assert result.exit_code == 1, result.output
+    rows = by_number(tmp_path / "r.xlsx")
+    assert (rows["001"]["资助金额"], rows["002"]["资助金额"]) == (370000, 330000)
+    assert rows["003"]["是否资助"] == "待定" and "名单中的资助金额「三十万」不是数字" in result.output
+
+
 def test_fixed_amount_out_of_bounds_is_a_problem(run, tmp_path):
     subs = roster_submissions(1)
     roster = tmp_path / "名单.xlsx"
@@ -384,8 +404,8 @@ def test_task_books_and_announcement_from_results_for_funded_rows_only(run, tmp_
     files = sorted(p.name for p in (tmp_path / "tb").glob("*.docx"))
     assert files == sorted(f"{subs[i]['申报单位']}-任务书.docx" for i in (1, 2))  # 002 and 003
     text = docx_text(tmp_path / "tb" / f"{subs[1]['申报单位']}-任务书.docx")
-    assert "肆拾万元整" in text  # 上限 400,000
     roster = {r["申报单位"]: r for r in sheet_rows(ROSTER, "名单")[1]}
+    assert roster[subs[1]["申报单位"]]["资助金额"] == 380000 and "叁拾捌万元整" in text  # the roster's, not 上限
     assert roster[subs[1]["申报单位"]]["手机"] in text and roster[subs[1]["申报单位"]]["负责人"] in text
     result = run("fill", "公示", "--data", "results.xlsx", "--program", program, "--out", "gs")
     assert result.exit_code == 0, result.output

@@ -10,9 +10,7 @@ from ..announce import announce as make_announcement
 from ..errors import UsageProblem
 from ..filters import cn_date
 from ..program import load_program
-from .common import program_option, reports_errors
-
-_DATE = click.DateTime(formats=["%Y-%m-%d"])
+from .common import DATE, program_option, reports_errors
 
 
 @click.command()
@@ -20,10 +18,10 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 @program_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="outputs/公示", show_default=True,
               help="输出目录。")
-@click.option("--start", type=_DATE, default=None,
+@click.option("--start", type=DATE, default=None,
               help="公示开始日期（如 2026-09-28，当天计入），默认为计划文件的「公示.开始」。")
-@click.option("--date", "today", type=_DATE, default=None, help="落款日期，默认为公示开始日期。")
-@click.option("--pdf/--no-pdf", default=True, show_default=True, help="同时用 LibreOffice 转换为 PDF。")
+@click.option("--date", "today", type=DATE, default=None, help="落款日期，默认为公示开始日期。")
+@click.option("--pdf/--no-pdf", default=True, help="同时用 LibreOffice 转换为 PDF（默认转换）。")
 @reports_errors
 def announce(results, program_path, out_dir, start, today, pdf):
     """生成资助项目的公示（DOCX 和 PDF）：读结果文件（kexie scores 的输出）的「名单」表。
@@ -39,8 +37,8 @@ def announce(results, program_path, out_dir, start, today, pdf):
     if not program_path:
         raise UsageProblem("请用 --program 给出年度计划文件：公示天数和计日方式写在其中")
     program = load_program(program_path)
-    made = make_announcement(results, program, out_dir, start=start.date() if start else None, pdf=pdf,
-                             today=today.date() if today else None)
+    made = make_announcement(results, program, out_dir, start=start, pdf=pdf,
+                             today=today)
     failed = [r for r in made.results if r.status == "failed"]
     for result in failed:
         click.secho(f"失败：{result.error.message}", fg="red", err=True)

@@ -10,7 +10,9 @@ usage errors and fails on any English word.
 
 from __future__ import annotations
 
+import functools
 import importlib
+import re
 import unicodedata
 from functools import cache
 from importlib import resources
@@ -53,9 +55,40 @@ def install() -> None:
     formatting = importlib.import_module("click.formatting")
     formatting.term_len = display_width  # option help lines up under Chinese metavars
     formatting.HelpFormatter.write_heading = _write_heading
+    click.exceptions.MissingParameter.format_message = _missing_in_chinese
+    click.core.Parameter.get_error_hint = _quoted_in_chinese(click.core.Parameter.get_error_hint)
+    click.core.Argument.get_error_hint = _quoted_in_chinese(click.core.Argument.get_error_hint)
     for kind in vars(click.types).values():
         if isinstance(kind, type) and issubclass(kind, click.ParamType) and getattr(kind, "name", None) in catalog()["types"]:
             kind.name = catalog()["types"][kind.name]
+
+
+def _missing_in_chinese(self) -> str:
+    """「缺少参数「材料...」。」: Click's own sentence ends in an ASCII full stop after a space-led hint."""
+    hint = self.param_hint
+    if hint is None and self.param is not None:
+        hint = self.param.get_error_hint(self.ctx)
+    if hint is not None and not isinstance(hint, str):
+        hint = "、".join(f"「{h}」" for h in hint)
+    kind = self.param_type or (self.param.param_type_name if self.param is not None else "parameter")
+    missing = gettext({"argument": "Missing argument", "option": "Missing option"}.get(kind, "Missing parameter"))
+    extra = [self.message] if self.message else []
+    if self.param is not None:
+        extra.append(self.param.type.get_missing_message(param=self.param, ctx=self.ctx) or "")
+    return f"{missing}{hint or ''}。" + "".join(e for e in extra if e)
+
+
+def _quoted_in_chinese(get_error_hint):
+    """Click names the parameter of an error as 'x'; in a Chinese sentence it is 「x」."""
+    if getattr(get_error_hint, "in_chinese", False):
+        return get_error_hint
+
+    @functools.wraps(get_error_hint)
+    def hint(self, ctx):
+        return re.sub(r"'([^']*)'", r"「\1」", get_error_hint(self, ctx)).replace(" / ", "或")
+
+    hint.in_chinese = True
+    return hint
 
 
 def display_width(text: str) -> int:

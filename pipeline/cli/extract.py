@@ -14,7 +14,7 @@ from ..extract import extract_files
 from ..files import check_not_input, collect_pdfs
 from ..forms import load_form
 from ..report.extraction import FORMATS, write_report
-from .common import progress_bar, reports_errors
+from .common import Count, progress_bar, reports_errors
 
 
 @click.command()
@@ -25,13 +25,13 @@ from .common import progress_bar, reports_errors
               help="输出格式：json（完整结果），csv 或 xlsx（每份文件一行）。")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
               help="输出文件（默认 JSON/CSV 写到标准输出；xlsx 必须指定）。")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+@click.option("--jobs", "-j", type=Count(min=0), default=0,
               help="并行进程数（默认按 CPU 核数，少于 4 份文件时不并行）。")
 @reports_errors
 def extract(paths, form_name, fmt, out_path, jobs):
     """读回填好的表单（PDF 文件或目录，目录取其中全部 *.pdf），输出各字段、公章和签章。
 
-    整批总会处理完：无法读取、加密或不是本表的文件各记一条错误（error），其余照常读出。
+    整批总会处理完：无法读取、加密或不是本表的文件各记一条错误（读取失败），其余照常读出。
     全部成功退出码为 0；有文件失败为 1；用法错误为 2；程序内部错误（已记入日志）为 3。
 
     \b

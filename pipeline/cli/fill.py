@@ -11,7 +11,7 @@ from .. import fill as filling
 from ..program import load_program
 from ..records import Record, load_records
 from ..render import find_template
-from .common import program_option, progress_bar, reports_errors
+from .common import DATE, program_option, progress_bar, reports_errors
 
 _STATUS = {"written": "新生成", "updated": "已更新", "unchanged": "未变（跳过）", "failed": "失败"}
 
@@ -24,7 +24,7 @@ _STATUS = {"written": "新生成", "updated": "已更新", "unchanged": "未变�
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="输出目录（默认 outputs/模板名）。")
 @click.option("--pdf", is_flag=True, help="同时用 LibreOffice 转换为 PDF。")
-@click.option("--date", "today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--date", "today", type=DATE, default=None,
               help="文书中「今天」的日期（如 2026-09-25），默认为当天。")
 @click.option("--name", "name_pattern", default=None,
               help="文件名模式，用{字段}引用记录中的值，如「{申报单位}-任务书」。")
@@ -52,7 +52,7 @@ def fill(template, data_path, program_path, out_dir, pdf, today, name_pattern):
     steps = documents * (2 if pdf else 1)
     with progress_bar(steps, f"生成{spec.title or spec.name}") as bar:
         results = filling.fill(spec, records, out, pdf=pdf, name_pattern=name_pattern,
-                               program=program, today=today.date() if today else None,
+                               program=program, today=today,
                                progress=bar.update)
     failed = [r for r in results if r.status == "failed"]
     for result in failed:

@@ -13,9 +13,8 @@ from ..forms import load_form
 from ..notice import make_notices
 from ..notice.report import STANDINGS
 from ..program import load_program
-from .common import program_option, reports_errors
+from .common import DATE, program_option, reports_errors
 
-_DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 
 @click.command()
@@ -23,13 +22,13 @@ _DATE = click.DateTime(formats=["%Y-%m-%d"])
 @program_option
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default="outputs/补正通知", show_default=True,
               help="输出目录（每家一份通知，另有「补正通知汇总.xlsx」）。")
-@click.option("--date", "today", type=_DATE, default=None, help="通知日期（如 2026-09-29），默认为今天；补正期限由此起算。")
+@click.option("--date", "today", type=DATE, default=None, help="通知日期（如 2026-09-29），默认为今天；补正期限由此起算。")
 @click.option("--file", "only", multiple=True, metavar="文件",
               help="只为报告中的这份申报材料发通知（可多次给出）。")
 @click.option("--form", "form_name", default="申报书", show_default=True, help="表单名称或表单定义文件。")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), default=str(DEFAULT_WORKSPACE), show_default=True,
               help="工作区数据库（与 kexie validate、kexie confirm 的 --db 相同）：人工确认和页面截图。")
-@click.option("--pdf/--no-pdf", default=True, show_default=True, help="同时用 LibreOffice 转换为 PDF。")
+@click.option("--pdf/--no-pdf", default=True, help="同时用 LibreOffice 转换为 PDF（默认转换）。")
 @reports_errors
 def notice(report, program_path, out_dir, today, only, form_name, db_path, pdf):
     """形式审查补正通知：为每个形式审查未通过的申报单位生成一份补正通知（DOCX 和 PDF）。
@@ -47,7 +46,7 @@ def notice(report, program_path, out_dir, today, only, form_name, db_path, pdf):
     if not program_path:
         raise UsageProblem("请用 --program 给出年度计划文件：补正期限和联系人写在其中")
     program = load_program(program_path)
-    run = make_notices(report, program, out_dir, load_form(form_name), today=today.date() if today else None,
+    run = make_notices(report, program, out_dir, load_form(form_name), today=today,
                        workspace=db_path, only=list(only), pdf=pdf, program_path=program_path)
     if run.summary is None:
         click.echo(f"形式审查报告「{report}」中没有需要补正的申报材料，未生成补正通知。")

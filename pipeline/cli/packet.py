@@ -12,7 +12,7 @@ from .. import packet as packets
 from ..batch import DEFAULT_WORKSPACE
 from ..forms import load_form
 from ..program import load_program
-from .common import program_option, progress_bar, reports_errors
+from .common import DATE, Count, program_option, progress_bar, reports_errors
 
 
 @click.command()
@@ -27,20 +27,20 @@ from .common import program_option, progress_bar, reports_errors
               help="匿名评审：去除表单定义所列的单位（连同简称、所在省市）、负责人和成员的姓名、联系方式"
                    "（页面转为图片），涂去的页面再经文字识别复核，仍能读出的材料不予打入。")
 @click.option("--include-incomplete", is_flag=True,
-              help="验证报告中形式审查未通过（incomplete）的材料也纳入评审包。")
+              help="验证报告中「不齐全」和「需人工核对」的材料也纳入评审包（「无法读取」的除外）。")
 @click.option("--form", "form_name", default=None,
               help="表单定义（默认：验证报告中记录的表单；给出 PDF 时为申报书）。")
-@click.option("--date", "today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--date", "today", type=DATE, default=None,
               help="封面上的发放日期（如 2026-07-10），默认为当天。")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), default=str(DEFAULT_WORKSPACE), show_default=True,
               help="工作区数据库：给出 PDF 时，按其中的人工确认（kexie confirm）读取字段；"
                    "本批评审包（批次编号、专家、分配、manifest.json）记在其中，供 kexie scores 核对评分表。")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0,
+@click.option("--jobs", "-j", type=Count(min=0), default=0,
               help="读取 PDF 字段、生成匿名副本的并行进程数（默认按 CPU 核数）。")
 @reports_errors
 def packet(submissions, experts_path, program_path, out_dir, blind, include_incomplete, form_name,
            today, db_path, jobs):
-    """为每位评审专家生成评审包：「材料」为验证报告（.json，只取 complete 的材料），
+    """为每位评审专家生成评审包：「材料」为验证报告（.json，只取形式审查「齐全」的材料），
     或申报书 PDF 文件与目录（逐份读取字段，全部纳入）。
 
     每份材料分到一个评审组（材料写明组别的按组别，否则按页数均衡分配），由该组专家评审；
@@ -69,7 +69,7 @@ def packet(submissions, experts_path, program_path, out_dir, blind, include_inco
     plan = packets.assign(items, experts)
     with progress_bar(len(experts), "生成评审包") as bar:
         result = packets.write_packets(plan, items, out_dir, program=program or {}, blind=blind,
-                                       today=today.date() if today else _today(),
+                                       today=today or _today(),
                                        inputs={"experts": experts_path, "program": program_path},
                                        progress=bar.update, workspace=db_path)
     for item in result.excluded:

@@ -15,7 +15,7 @@ from ..forms import load_form
 from ..program import load_program
 from ..report.validation import SUFFIXES, terminal_summary, write_reports
 from ..validate import validate_files
-from .common import program_option, progress_bar, reports_errors
+from .common import Count, program_option, progress_bar, reports_errors
 
 
 @click.command()
@@ -26,7 +26,7 @@ from .common import program_option, progress_bar, reports_errors
               help="报告文件，可给多个；扩展名决定格式：.xlsx、.html、.json。")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
               help="没有 --report 时输出到终端的格式。")
-@click.option("--jobs", type=click.IntRange(1, 64), default=None, help="并行进程数（默认为 CPU 核数）。")
+@click.option("--jobs", type=Count(1, 64), default=None, help="并行进程数（默认为 CPU 核数）。")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), default=str(DEFAULT_WORKSPACE), show_default=True,
               help="工作区数据库：记住已读过的文件和人工确认，重跑只处理新的或改过的文件。")
 @reports_errors

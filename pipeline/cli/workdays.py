@@ -10,7 +10,7 @@ from ..errors import UsageProblem
 from ..filters import cn_date
 from ..program import load_program
 from ..workdays import WorkCalendar, end_of_period, start_of_period
-from .common import reports_errors
+from .common import DATE, reports_errors
 
 _WEEKDAYS = "一二三四五六日"
 
@@ -20,7 +20,7 @@ def _day(day: _dt.date) -> str:
 
 
 @click.command()
-@click.argument("start", type=click.DateTime(formats=["%Y-%m-%d"]), metavar="起始日")
+@click.argument("start", type=DATE, metavar="起始日")
 @click.argument("days", type=int, metavar="天数")
 @click.option("--program", "program_path", type=click.Path(dir_okay=False),
               help="年度计划文件：其「节假日」补充 chinesecalendar 尚未收录的年份。")
@@ -41,12 +41,12 @@ def workdays(start, days, program_path, verbose):
         raise UsageProblem(f"工作日数应为正整数，现为{days}")
     program = load_program(program_path) if program_path else {}
     calendar = WorkCalendar(program.get("节假日"))
-    first = start_of_period(start.date(), "工作日", calendar)
+    first = start_of_period(start, "工作日", calendar)
     last = end_of_period(first, days, "工作日", calendar)
     click.echo(last.isoformat())
     click.echo(f"{days}个工作日：{cn_date(first)}至{cn_date(last)}")
-    if first != start.date():
-        click.echo(f"（{cn_date(start.date())}不是工作日，自{cn_date(first)}起算）")
+    if first != start:
+        click.echo(f"（{cn_date(start)}不是工作日，自{cn_date(first)}起算）")
     if verbose:
         day, n = first, 0
         while day <= last:

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import FormDefinitionError
+from ..messages import exception_kind, yaml_reason
 from ..records import safe_yaml
 from .checks import parse_checks
 from .definition import Blind, FieldSpec, FormDefinition, Identity
@@ -58,7 +59,7 @@ def load_form(name_or_path) -> FormDefinition:
     try:
         data = safe_yaml(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise FormDefinitionError(path, f"YAML 格式错误：{exc}") from None
+        raise FormDefinitionError(path, f"YAML 格式错误，{yaml_reason(exc) if isinstance(exc, yaml.YAMLError) else exception_kind(exc)}") from None
     return parse_form(data, path)
 
 

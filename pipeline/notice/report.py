@@ -15,6 +15,8 @@ from pathlib import Path
 
 from ..errors import DataFileError
 from ..forms import FormDefinition, text_value
+from ..messages import exception_kind
+from ..report.validation import file_in_report
 from ..validate import STATUSES
 
 #: a file's standing in the summary, in the order the summary lists them
@@ -45,7 +47,7 @@ def load_report(path, form_name: str | None = None) -> dict:
     except IsADirectoryError:
         raise DataFileError(path, "这是一个目录，请给出形式审查报告（.json）文件") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataFileError(path, f"不是有效的 JSON 形式审查报告（{type(exc).__name__}），"
+        raise DataFileError(path, f"不是有效的 JSON 形式审查报告（{exception_kind(exc)}），"
                                   "请给出 kexie validate --report 生成的 .json 文件") from None
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, list) or not isinstance(data.get("summary"), dict):
@@ -64,12 +66,9 @@ def load_report(path, form_name: str | None = None) -> dict:
 
 def standings(report: dict, report_path, form: FormDefinition, program: dict, workspace) -> list[Standing]:
     """Each file of the report with what to do about it."""
-    base = Path(report_path).parent
     out = []
     for entry in report["files"]:
-        file = Path(entry["file"])
-        if not file.is_absolute() and not file.exists() and (base / file).exists():
-            file = base / file  # paths relative to the report's folder
+        file = file_in_report(entry["file"], report_path)  # relative to the report's folder
         applicant = form.applicant_of(entry.get("fields") or {}) or file.stem
         item = Standing(entry, file, applicant, "complete", list(entry.get("problems") or []))
         if entry["status"] == "error":

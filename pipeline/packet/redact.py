@@ -32,6 +32,7 @@ import numpy as np
 
 from ..errors import KexieError, RedactionFailed, RedactionReadBack, ToolMissing, UnreadableDocument
 from ..forms import FormDefinition, flat_items, key_matches
+from ..messages import readable
 from ..read.search import pdf_text, search_pages
 from ..text import fold
 from .names import name_forms
@@ -149,7 +150,7 @@ def blind_copy(path, strings: list[str], form: FormDefinition, *, dpi: int = RED
     except KexieError:  # the file's own problem, or the read-back's refusal: as it is
         raise
     except Exception as exc:  # noqa: BLE001 — a damaged page must name the file, not crash the batch
-        raise UnreadableDocument(path, f"生成匿名副本时页面无法读取（{type(exc).__name__}: {exc}）") from None
+        raise UnreadableDocument(path, f"生成匿名副本时页面无法读取（{readable(exc)}）") from None
     copy.pages = len(out.pages)
     buffer = io.BytesIO()
     out.save(buffer)

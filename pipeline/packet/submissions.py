@@ -18,7 +18,10 @@ from ..errors import (
 )
 from ..files import collect_pdfs, sha256_file
 from ..forms import FormDefinition, text_value
+from ..messages import exception_kind
 from ..processes import worker_pool
+from ..report.validation import file_in_report
+from ..report.wording import STATUS_TEXT
 from .clean import active_parts, strip_active
 from .redact import blind_copy, sensitive_strings
 
@@ -98,10 +101,10 @@ def load_submissions(inputs, form: FormDefinition, *, include_incomplete: bool =
         error = entry.get("error") or {}
         if status == "error" or error:
             item.reason = f"读取失败：{error.get('message') or '文件无法读取'}"
-            item.failed = not reports  # read just now: a failure of this run
+            item.failed = True  # unreadable, now or already in 形式审查: exit 1, as --help says
         elif status != "complete" and not (include_incomplete and status in ("incomplete", "review")):
             problems = "；".join(_problem_text(p) for p in entry.get("problems") or [])
-            item.reason = f"形式审查未通过（{status}）" + (f"：{problems}" if problems else "")
+            item.reason = f"形式审查未通过（{STATUS_TEXT.get(status, '状态不明')}）" + (f"：{problems}" if problems else "")
         submissions.append(item)
     return submissions
 
@@ -124,22 +127,14 @@ def _report_entries(path: Path, form: FormDefinition) -> list[dict]:
     except FileNotFoundError:
         raise DataFileError(path, "文件不存在") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise DataFileError(path, f"不是有效的 JSON 验证报告（{type(exc).__name__}）") from None
+        raise DataFileError(path, f"不是有效的 JSON 验证报告（{exception_kind(exc)}）") from None
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, list) or not all(isinstance(e, dict) and "file" in e for e in files):
         raise DataFileError(path, "不是验证报告：应有「files」列表，每项含「file」「status」「fields」"
                                   "（请用 kexie validate 生成）")
     if isinstance(data.get("form"), str) and data["form"] != form.name:
         raise DataFileError(path, f"这是「{data['form']}」的验证报告，不是「{form.name}」的（请用 --form {data['form']}）")
-    base = path.parent
-    entries = []
-    for entry in files:
-        entry = dict(entry)
-        file = Path(entry["file"])
-        if not file.is_absolute() and not file.exists() and (base / file).exists():
-            entry["file"] = str(base / file)  # paths relative to the report's folder
-        entries.append(entry)
-    return entries
+    return [dict(entry, file=str(file_in_report(entry["file"], path))) for entry in files]
 
 
 def _problem_text(problem) -> str:
@@ -182,7 +177,7 @@ def prepare(submissions: list[Submission], *, blind: bool, workers: int = 1, pro
         except KexieError as exc:
             item.reason, item.failed = f"无法打入评审包：{exc.message}", True
         except (pikepdf.PdfError, OSError, ValueError) as exc:
-            error = UnreadableDocument(item.file, f"PDF 无法打开，可能已损坏（{type(exc).__name__}）")
+            error = UnreadableDocument(item.file, f"PDF 无法打开，可能已损坏（{exception_kind(exc)}）")
             item.reason, item.failed = f"无法打入评审包：{error.message}", True
         if progress:
             progress(1)

@@ -16,6 +16,7 @@ import pypdfium2 as pdfium
 from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import UnreadableDocument
+from ..messages import exception_kind
 from .classify import images_in_colour, is_sandwich, pdfium_image_share
 from .images import ScanImages
 from .page import PageLayout
@@ -64,7 +65,7 @@ def read_pages(path, *, scan_dpi: int = SCAN_DPI,
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 # pdfminer trips on damaged content streams in these ways
                 raise UnreadableDocument(
-                    path, f"第 {number} 页内容损坏，无法解析（{type(exc).__name__}）") from None
+                    path, f"第 {number} 页内容损坏，无法解析（{exception_kind(exc)}）") from None
             finally:
                 page.close()  # pdfplumber caches each page's objects; free them as we go
         total = len(pdf.pages)

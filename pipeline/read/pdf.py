@@ -20,6 +20,7 @@ from pdfminer.pdfdocument import PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
 from ..errors import EncryptedDocument, UnreadableDocument
+from ..messages import exception_kind, readable
 
 #: refuse files above these limits (a 申报书 is about a dozen pages and a few MB)
 MAX_BYTES = 200 * 1024 * 1024
@@ -77,7 +78,7 @@ def open_pdf(path) -> Iterator[pdfplumber.PDF]:
     except PdfminerException as exc:
         raise document_error(path, exc) from None
     except Exception as exc:  # pdfminer raises plain errors (KeyError, TypeError) on junk
-        raise UnreadableDocument(path, f"PDF 结构损坏，无法解析（{type(exc).__name__}）") from None
+        raise UnreadableDocument(path, f"PDF 结构损坏，无法解析（{exception_kind(exc)}）") from None
     try:
         if pages == 0:
             raise UnreadableDocument(path, "PDF 中没有任何页面")
@@ -93,7 +94,7 @@ def document_error(path: Path, exc: Exception):
     cause = exc.args[0] if isinstance(exc, PdfminerException) and exc.args else exc
     if isinstance(cause, PDFPasswordIncorrect):
         return EncryptedDocument(path, "文件设有打开密码，无法读取；请提交未加密的 PDF")
-    return UnreadableDocument(path, f"PDF 结构损坏，无法解析（{type(cause).__name__}）")
+    return UnreadableDocument(path, f"PDF 结构损坏，无法解析（{exception_kind(cause)}）")
 
 
 @contextmanager
@@ -130,18 +131,18 @@ def render_pages(path, dpi: float, numbers: Iterable[int] | None = None) -> Iter
     try:
         document = pdfium.PdfDocument(str(path))
     except (pdfium.PdfiumError, OSError) as exc:
-        raise UnreadableDocument(path, f"无法打开 PDF（{exc}）") from None
+        raise UnreadableDocument(path, f"无法打开 PDF（{readable(exc)}）") from None
     try:
         wanted = range(1, len(document) + 1) if numbers is None else sorted(set(numbers))
         for number in wanted:
             try:
                 page = document[number - 1]
             except (pdfium.PdfiumError, IndexError) as exc:
-                raise UnreadableDocument(path, f"第 {number} 页无法渲染（{exc}）") from None
+                raise UnreadableDocument(path, f"第 {number} 页无法渲染（{readable(exc)}）") from None
             try:
                 image = render_page(page, dpi)
             except pdfium.PdfiumError as exc:
-                raise UnreadableDocument(path, f"第 {number} 页无法渲染（{exc}）") from None
+                raise UnreadableDocument(path, f"第 {number} 页无法渲染（{readable(exc)}）") from None
             finally:
                 page.close()
             yield number, image  # the caller holds only this page's pixels while it works

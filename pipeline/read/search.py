@@ -19,6 +19,7 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from ..errors import UnreadableDocument
+from ..messages import exception_kind
 from ..text import fold
 from .classify import plumber_page_needs_ocr
 from .pdf import render_page
@@ -70,7 +71,7 @@ def search_pages(path) -> Iterator[Iterator[SearchPage]]:
         plumber = pdfplumber.open(path)
         document = pdfium.PdfDocument(str(path))
     except Exception as exc:  # pdfminer and pdfium raise many kinds on damaged files
-        raise UnreadableDocument(path, f"PDF 无法打开，可能已损坏（{type(exc).__name__}）") from None
+        raise UnreadableDocument(path, f"PDF 无法打开，可能已损坏（{exception_kind(exc)}）") from None
     try:
         if len(plumber.pages) != len(document):
             raise UnreadableDocument(path, "PDF 页数无法确定，文件可能已损坏")

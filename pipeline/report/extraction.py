@@ -17,6 +17,11 @@ FORMATS = ("json", "csv", "xlsx")
 ENTRY_KEYS = ("file", "form", "status", "source", "fields", "marks", "confidence", "doubts", "error")
 #: the first columns of the CSV and Excel tables
 COLUMNS = ("文件", "表单", "状态", "来源", "错误类型", "错误信息")
+#: how the tables word what the JSON keeps as data (its documented values stay as they are there)
+STATUS_TEXT = {"ok": "已读出", "error": "无法读取"}
+SOURCE_TEXT = {"text": "文字层", "ocr": "文字识别（扫描件）"}
+ERROR_TEXT = {"unreadable": "文件损坏或无法解析", "encrypted": "已加密", "not_this_form": "不是本表",
+              "internal": "程序内部错误", "input": "输入有误"}
 
 
 def report(entries: list[dict]) -> dict:
@@ -32,8 +37,10 @@ def table(entries: list[dict], form: FormDefinition) -> tuple[list[str], list[li
     rows = []
     for entry in entries:
         error = entry.get("error") or {}
-        row = [entry["file"], entry["form"], entry["status"], entry.get("source") or "",
-               error.get("kind", ""), error.get("message", "")]
+        kind = error.get("kind", "")
+        row = [entry["file"], entry["form"], STATUS_TEXT.get(entry["status"], "状态不明"),
+               SOURCE_TEXT.get(entry.get("source"), ""), ERROR_TEXT.get(kind, "其他错误" if kind else ""),
+               error.get("message", "")]
         for key in keys:
             value = entry["fields"].get(key, "")
             if isinstance(value, list):

@@ -7,6 +7,7 @@ own identity columns beside the file), a sheet of problems; what needs a person'
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from ..files import write_atomic
@@ -40,18 +41,39 @@ def write_reports(report: dict, targets: list, form: FormDefinition | None = Non
     wants_pictures = any(_WRITERS[t.suffix.lower()] is _html for t in targets)
     with Pictures(workspace if wants_pictures else None) as pictures:
         for target in targets:
-            write_atomic(target, _WRITERS[target.suffix.lower()](report, form, title, pictures))
+            write_atomic(target, _WRITERS[target.suffix.lower()](report, form, title, pictures, target))
 
 
-def _json(report, form, title, pictures) -> bytes:
-    return json.dumps(report, ensure_ascii=False, indent=2).encode("utf-8")
+def _json(report, form, title, pictures, target) -> bytes:
+    # each file's path relative to the report's own folder, so that kexie packet and kexie notice,
+    # run from any folder, find the files (issue 13 part 7); read back with file_in_report
+    files = [dict(entry, file=_relative(entry["file"], target.parent)) for entry in report["files"]]
+    return json.dumps(dict(report, files=files), ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def _xlsx(report, form, title, pictures) -> bytes:
+def _relative(file, folder: Path) -> str:
+    try:
+        return Path(os.path.relpath(Path(file).absolute(), folder.absolute())).as_posix()
+    except ValueError:  # another drive (Windows): no relative path exists
+        return str(Path(file).absolute())
+
+
+def file_in_report(file, report_path) -> Path:
+    """Where a file named in a JSON validation report is: relative to the report's folder (as
+    :func:`write_reports` writes it); failing that, relative to the working folder (a report
+    written by hand or by an older kexie)."""
+    file = Path(file)
+    if file.is_absolute():
+        return file
+    beside = Path(report_path).parent / file
+    return file if not beside.exists() and file.exists() else beside
+
+
+def _xlsx(report, form, title, pictures, target) -> bytes:
     return excel_report(report, form, title)
 
 
-def _html(report, form, title, pictures) -> bytes:
+def _html(report, form, title, pictures, target) -> bytes:
     return html_report(report, form, title, pictures=pictures).encode("utf-8")
 
 

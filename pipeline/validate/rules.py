@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from ..dates import parse_date, parse_month, parse_period
+from ..dates import nonexistent_written_date, parse_date, parse_month, parse_period
 from ..forms import FormDefinition, flat_items, key_matches
 from ..numbers import parse_number
 from ..text import fold
@@ -147,7 +147,10 @@ def _check_formats(checks, fields, exempt, where) -> list[Problem]:
         else:
             ok = _PARSERS[rule["parse"]](text) is not None
         if not ok:
-            problems.append(Problem(key, "format", f"{rule['message']}（现为「{value.strip()}」）", **where(key)))
+            # a date's shape on a day the calendar lacks (2026年6月31日) is 日期不存在, not a format example
+            why = nonexistent_written_date(text) if rule.get("parse") == "date" else None
+            message = f"日期不存在（{why}）" if why else rule["message"]
+            problems.append(Problem(key, "format", f"{message}（现为「{value.strip()}」）", **where(key)))
     return problems
 
 
