@@ -25,20 +25,6 @@ from .records import safe_yaml
 _NOT_DATE = "应为日期（如 2026-06-10）"
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML's loader, except that a date which does not exist (2026-04-31) stays text, so it is
-    reported with its key among the other problems instead of stopping the whole read."""
-
-    def construct_yaml_timestamp(self, node):
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError:
-            return self.construct_scalar(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
-
-
 def load_program(path) -> dict:
     """Read and validate a programme file; return its mapping (dates as ``datetime.date``).
 
@@ -61,7 +47,7 @@ def inspect_program(path) -> tuple[dict, list[str]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ProgramFileError(path, f"无法读取（{exception_kind(exc)}），请确认是 UTF-8 编码的 YAML") from None
     try:
-        data = safe_yaml(text, _Loader)
+        data = safe_yaml(text)  # a date that does not exist stays text, reported with its key
     except yaml.YAMLError as exc:
         raise ProgramFileError(path, f"YAML 格式错误，{yaml_reason(exc)}") from None
     if not isinstance(data, dict):

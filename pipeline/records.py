@@ -101,7 +101,8 @@ class UnboundedYaml(yaml.YAMLError):
 
 class _DataLoader(yaml.SafeLoader):
     """YAML's safe loader, except that a date the calendar lacks (2026-02-30) stays text: PyYAML
-    raises a bare ValueError for it, and the template's date filter names it 「日期不存在」."""
+    raises a bare ValueError for it; the template's date filter (data files) and the programme
+    check (programme files) name it 「日期不存在」 with its key."""
 
     def construct_yaml_timestamp(self, node):
         try:
