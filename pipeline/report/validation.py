@@ -65,7 +65,7 @@ def file_in_report(file, report_path) -> Path:
     file = Path(file)
     if file.is_absolute():
         return file
-    beside = Path(report_path).parent / file
+    beside = Path(os.path.normpath(Path(report_path).parent / file))  # no 「形式审查/../../」 in messages
     return file if not beside.exists() and file.exists() else beside
 
 
