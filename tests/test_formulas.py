@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 from conftest import PROGRAM
 from test_packet import draw_submission, fields_for
-from test_validate import PERSON, complete_fields
+from test_validate import complete_fields, form_record
 
 from pipeline.xlsx import FORMULA_START
 
@@ -58,16 +58,8 @@ def assert_text_only(path: Path, must_hold: list[str], allowed_formula=lambda va
 
 
 def write_data(path: Path, fields: dict) -> None:
-    """A data record for ``kexie fill 申报书`` from flat fields (as test_validate's rendering does)."""
-    record = {"试点单位": fields["试点单位"], "申报单位": fields["申报单位"], "试点起止日期": fields["试点起止日期"]}
-    for who in ("申报单位负责人", "试点单位负责人"):
-        record[who] = {k: fields[f"{who}.{k}"] for k in PERSON}
-    for box in ("申报单位意见", "试点单位意见"):
-        record[box] = {"内容": fields[box], "日期": fields[f"{box}.日期"]}
-    for key in ("申报单位推荐理由", "试点单位概况", "改革工作目前进展情况", "改革工作亮点与主要成效", "试点内容",
-                "工作计划", "预期成果", "试点成果宣传计划", "试点工作负责人", "主要参与团队"):
-        record[key] = fields[key]
-    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8")
+    """A data record for ``kexie fill 申报书`` from flat fields."""
+    path.write_text(json.dumps([form_record(fields)], ensure_ascii=False), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

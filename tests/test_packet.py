@@ -495,3 +495,17 @@ def test_a_submission_the_report_could_not_read_makes_exit_1(run, batch, tmp_pat
 def test_the_reason_an_incomplete_submission_is_left_out_is_chinese(normal):
     reason = manifest(normal)["excluded"][0]["reason"]
     assert reason.startswith("形式审查未通过（不齐全）") and "incomplete" not in reason
+
+
+def pack_report(run, tmp_path, pdf, fields: dict, *extra, program=PROGRAM):
+    """``kexie packet`` of one complete submission (a one-line validation report) for one expert;
+    (result, the --out folder)."""
+    report = tmp_path / "validation.json"
+    report.write_text(json.dumps({"files": [{"file": str(pdf), "status": "complete", "error": None,
+                                             "fields": fields, "problems": []}]}, ensure_ascii=False),
+                      encoding="utf-8")
+    experts = write_experts(tmp_path / "experts.xlsx", [["王五", "清华大学", "第二组", ""]])
+    out = tmp_path / "out"
+    result = run("packet", report, "--experts", experts, "--program", program, "--out", out,
+                 "--date", "2026-07-10", *extra)
+    return result, out

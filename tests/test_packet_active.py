@@ -8,17 +8,15 @@ the submission's pages and their text are all there.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pikepdf
 import pytest
 
 import hostile_pdfs
-from conftest import PROGRAM
 from pipeline.files import sha256_file
 from pipeline.text import fold
-from test_packet import PAGES, draw_submission, fields_for, page_text, write_experts
+from test_packet import PAGES, draw_submission, fields_for, pack_report, page_text
 
 #: keys that can act or carry a file (ISO 32000-1 §12.6, §7.11.4, §12.7)
 ACTIVE_KEYS = {"/OpenAction", "/AA", "/JS", "/JavaScript", "/EmbeddedFiles", "/EF", "/XFA", "/AcroForm"}
@@ -81,14 +79,7 @@ def clean_source(tmp_path_factory):
 
 
 def pack_one(run, tmp_path, pdf: Path, fields: dict, *extra):
-    report = tmp_path / "validation.json"
-    report.write_text(json.dumps({"files": [{"file": str(pdf), "status": "complete", "error": None,
-                                             "fields": fields, "problems": []}]}, ensure_ascii=False),
-                      encoding="utf-8")
-    experts = write_experts(tmp_path / "experts.xlsx", [["王五", "清华大学", "第二组", ""]])
-    out = tmp_path / "out"
-    result = run("packet", report, "--experts", experts, "--program", PROGRAM, "--out", out,
-                 "--date", "2026-07-10", *extra)
+    result, out = pack_report(run, tmp_path, pdf, fields, *extra)
     return result, sorted(p for p in out.rglob("*.pdf"))
 
 

@@ -14,14 +14,13 @@ from pathlib import Path
 
 import numpy as np
 import pypdfium2 as pdfium
-import pytest
 
 from conftest import PROGRAM
 from pipeline.forms import load_form
 from pipeline.packet.names import name_forms
 from pipeline.packet.redact import sensitive_strings
 from pipeline.text import fold
-from test_packet import fields_for, write_experts
+from test_packet import fields_for, pack_report
 
 PILOT, APPLICANT = "上海市浦东新区科学技术协会", "上海市科学技术协会"
 #: what people write of the pilot unit (issue 15: OCR of blind packets read these)
@@ -69,15 +68,7 @@ def _text_image(text: str):
 
 
 def pack_blind(run, tmp_path: Path, pdf: Path, fields: dict, program: Path = PROGRAM):
-    report = tmp_path / "validation.json"
-    report.write_text(json.dumps({"files": [{"file": str(pdf), "status": "complete", "error": None,
-                                             "fields": fields, "problems": []}]}, ensure_ascii=False),
-                      encoding="utf-8")
-    experts = write_experts(tmp_path / "experts.xlsx", [["王五", "清华大学", "第二组", ""]])
-    out = tmp_path / "out"
-    result = run("packet", report, "--experts", experts, "--program", program, "--out", out, "--blind",
-                 "--date", "2026-07-10")
-    return result, out
+    return pack_report(run, tmp_path, pdf, fields, "--blind", program=program)
 
 
 def ocr_pages(path: Path, pages: range) -> list[str]:

@@ -155,6 +155,19 @@ def test_period_parsing():
 # --- the command on real files -------------------------------------------------------------
 
 
+def form_record(fields: dict) -> dict:
+    """The data record ``kexie fill 申报书`` renders from flat fields (as the reader gives them back)."""
+    out = {"试点单位": fields["试点单位"], "申报单位": fields["申报单位"], "试点起止日期": fields["试点起止日期"]}
+    for who in ("申报单位负责人", "试点单位负责人"):
+        out[who] = {k: fields[f"{who}.{k}"] for k in PERSON}
+    for box in ("申报单位意见", "试点单位意见"):
+        out[box] = {"内容": fields[box], "日期": fields[f"{box}.日期"]}
+    for key in ("申报单位推荐理由", "试点单位概况", "改革工作目前进展情况", "改革工作亮点与主要成效", "试点内容",
+                "工作计划", "预期成果", "试点成果宣传计划", "试点工作负责人", "主要参与团队"):
+        out[key] = fields[key]
+    return out
+
+
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     """Two forms rendered from the template to PDF (one LibreOffice run): a text-layer return
@@ -163,16 +176,6 @@ def rendered(tmp_path_factory):
     from pipeline.records import Record
     from pipeline.render import find_template
 
-    def data(fields):
-        out = {"试点单位": fields["试点单位"], "申报单位": fields["申报单位"], "试点起止日期": fields["试点起止日期"]}
-        for who in ("申报单位负责人", "试点单位负责人"):
-            out[who] = {k: fields[f"{who}.{k}"] for k in PERSON}
-        for box in ("申报单位意见", "试点单位意见"):
-            out[box] = {"内容": fields[box], "日期": fields[f"{box}.日期"]}
-        for key in ("申报单位推荐理由", "试点单位概况", "改革工作目前进展情况", "改革工作亮点与主要成效", "试点内容",
-                    "工作计划", "预期成果", "试点成果宣传计划", "试点工作负责人", "主要参与团队"):
-            out[key] = fields[key]
-        return out
 
     gaps = complete_fields()
     gaps.update({"申报单位负责人.传真": "", "申报单位负责人.手机": "1391234567", "试点单位负责人.办公电话": "/"})
@@ -181,7 +184,7 @@ def rendered(tmp_path_factory):
     provincial.update({"试点单位": "宁夏回族自治区科学技术协会", "申报单位": "宁夏回族自治区科学技术协会",
                        "试点单位意见": "", "试点单位意见.日期": ""})
     out = tmp_path_factory.mktemp("returned")
-    records = [Record(data(gaps), "gaps"), Record(data(provincial), "provincial")]
+    records = [Record(form_record(gaps), "gaps"), Record(form_record(provincial), "provincial")]
     results = fill(find_template("申报书"), records, out, pdf=True, name_pattern="{申报单位}")
     assert all(r.pdf for r in results), [r.error for r in results]
     return out
