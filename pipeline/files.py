@@ -47,6 +47,12 @@ def _key(path: Path) -> str:
     return str(path.parent.resolve() / path.name)
 
 
+def _recorded(db, path: Path) -> bool:
+    """Whether the ledger holds the version now at ``path`` as one kexie wrote there."""
+    return db.execute("SELECT 1 FROM written WHERE path = ? AND sha256 = ?",
+                      (_key(path), sha256_file(path))).fetchone() is not None
+
+
 def is_ours(path) -> bool:
     """True when ``path`` does not exist, or holds a version kexie wrote there and nobody edited."""
     path = Path(path)
@@ -56,20 +62,21 @@ def is_ours(path) -> bool:
         return False
     db = _ledger()
     try:
-        digest = sha256_file(path)
-        return db.execute("SELECT 1 FROM written WHERE path = ? AND sha256 = ?",
-                          (_key(path), digest)).fetchone() is not None
+        return _recorded(db, path)
     finally:
         db.close()
 
 
 def claim_output(path, digest: str) -> None:
-    """Refuse to replace a file kexie did not write; record ``digest`` as ours before the rename."""
+    """Refuse to replace a file kexie did not write; record ``digest`` as ours before the rename
+    (one look at the ledger for both)."""
     path = Path(path)
-    if not is_ours(path):
+    if path.exists() and not path.is_file():
         raise OutputNotOurs(path)
     db = _ledger()
     try:
+        if path.exists() and not _recorded(db, path):
+            raise OutputNotOurs(path)
         db.execute("INSERT OR IGNORE INTO written VALUES (?, ?)", (_key(path), digest))
     finally:
         db.close()

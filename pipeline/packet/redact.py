@@ -35,7 +35,7 @@ from ..forms import FormDefinition, flat_items, key_matches
 from ..messages import readable
 from ..read.search import pdf_text, search_pages
 from ..text import fold
-from .names import name_forms
+from .names import ALIASES, name_forms
 
 #: resolution of the pictures that replace redacted pages
 REDACT_DPI = 150
@@ -49,10 +49,7 @@ _READ_PAD = 2  # pixels of margin around a line OCR reads back
 def short_forms(unit: str) -> list[str]:
     """Other names a unit goes by: 「苏州市科学技术协会」 is also 「苏州市科协」 (the same unit, for
     the conflict rule; a blind copy paints more, :func:`pipeline.packet.names.name_forms`)."""
-    forms = []
-    if "科学技术协会" in unit:
-        forms.append(unit.replace("科学技术协会", "科协"))
-    return forms
+    return [unit.replace(full, short) for full, short in ALIASES if full in unit]
 
 
 
