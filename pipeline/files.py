@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterable
 
 from .errors import OutputNotOurs, UsageProblem, WriteFailed
+from .processes import done_with_file, partial_file
 
 _LEDGER_SCHEMA = """
 CREATE TABLE IF NOT EXISTS written (
@@ -91,6 +92,7 @@ def write_atomic(path, data: bytes, *, guard: bool = True) -> Path:
         if guard:
             claim_output(path, sha256_bytes(data))
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+        partial_file(tmp)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -100,6 +102,8 @@ def write_atomic(path, data: bytes, *, guard: bool = True) -> Path:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        finally:
+            done_with_file(tmp)
     return path
 
 

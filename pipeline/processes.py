@@ -5,6 +5,11 @@ and ``kexie-lo-*`` folders behind (issue 15). Workers and LibreOffice ask the ke
 when their parent dies (Linux ``PR_SET_PDEATHSIG``); temporary folders carry their owner's pid,
 are removed on every exit Python sees (atexit, SIGTERM, SIGHUP), and a folder whose owner is gone
 (the one exit nobody sees: ``kill -9``) is swept by the next run.
+
+SIGTERM and SIGHUP are not turned into an exception: Python runs a handler between any two
+bytecodes, also inside a fork hook or a finaliser, where an exception is printed and swallowed —
+the run went on and exited 0, or hung on the logging lock the hook never released. The handler
+kills what we started, removes our temporary folders and half-written files, and ends the process.
 """
 
 from __future__ import annotations
@@ -65,7 +70,10 @@ def temporary_folder(prefix: str) -> Path:
 
 
 def remove_folder(path) -> None:
-    """Remove the folder, again for a moment if a process we just killed still writes into it."""
+    """Remove the folder after killing whatever still works in it (a signal can arrive while
+    LibreOffice is being started, before its process group is known), again for a moment if a
+    process we just killed still writes into it."""
+    kill_users(path)
     for _attempt in range(30):
         shutil.rmtree(path, ignore_errors=True)
         if not os.path.exists(path):
@@ -107,18 +115,43 @@ def _alive(pid: int) -> bool:
     return True
 
 
+_files: set[str] = set()
+
+
+def partial_file(path) -> None:
+    """Note a half-written temporary file, removed if a signal ends the run before
+    :func:`done_with_file`."""
+    _files.add(str(path))
+
+
+def done_with_file(path) -> None:
+    _files.discard(str(path))
+
+
 @atexit.register
 def _remove_all() -> None:
     for path in list(_folders):
         remove_folder(path)
 
 
+def _stop(signum, _frame) -> None:
+    signal.signal(signum, signal.SIG_IGN)  # a second signal does not interrupt the clean-up
+    _remove_all()
+    for path in list(_files):
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, RuntimeError):  # closed, or the signal came mid-write
+            pass
+    os._exit(128 + signum)  # as a shell reports it; pool workers and LibreOffice die with us
+
+
 def exit_on_signals() -> None:
-    """Turn SIGTERM and SIGHUP into an orderly exit, so ``finally`` blocks and atexit run
-    (exit status 128 + signal, as a shell reports it). Main thread only."""
-
-    def stop(signum, _frame):
-        raise SystemExit(128 + signum)
-
+    """End the run on SIGTERM and SIGHUP without leaving folders, half files or processes behind
+    (exit status 128 + signal). Main thread only."""
     for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, stop)
+        signal.signal(signum, _stop)

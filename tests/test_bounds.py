@@ -270,7 +270,7 @@ def test_libreoffice_folders_and_process_go_on_sigterm_and_after_kill(tmp_path):
 
     template = make_template(tmp_path / "t.docx", ["{{ 单位 }}"])
     folders = lambda: list(tmp_path.glob("kexie-lo-*"))  # noqa: E731
-    process = _start_fill(tmp_path, template, 3, "--pdf")
+    process = _start_fill(tmp_path, template, 20, "--pdf")
     assert _wait_for(lambda: folders() and _children(process.pid)), "LibreOffice did not start"
     soffice = _children(process.pid)
     process.send_signal(signal.SIGTERM)
@@ -278,7 +278,7 @@ def test_libreoffice_folders_and_process_go_on_sigterm_and_after_kill(tmp_path):
     assert not folders(), "kexie-lo-* left behind after SIGTERM"
     assert _wait_for(lambda: not any(_alive(pid) for pid in soffice), 10)
     # kill -9 leaves the folder (nothing runs), LibreOffice dies with kexie, the next run sweeps it
-    process = _start_fill(tmp_path, template, 3, "--pdf")
+    process = _start_fill(tmp_path, template, 20, "--pdf")
     assert _wait_for(lambda: folders() and _children(process.pid))
     soffice = _children(process.pid)
     process.kill()
@@ -358,3 +358,25 @@ def test_a_roster_with_a_stray_cell_at_xfd1048576_reads_its_rows(tmp_path):
     assert code == 0, output
     assert sorted(p.name for p in (tmp_path / "out").glob("*.docx")) == ["乙.docx", "甲.docx"]
     assert seconds < 20
+
+
+def test_sigterm_that_lands_in_a_finaliser_still_ends_the_run(tmp_path):
+    """Python swallows an exception raised inside a finaliser or a fork hook: a SIGTERM turned
+    into SystemExit there let the run go on and exit 0 (or hang on the logging lock)."""
+    script = tmp_path / "finaliser.py"
+    script.write_text(
+        "import os, signal, sys\n"
+        "from pipeline.processes import exit_on_signals, temporary_folder\n"
+        "exit_on_signals()\n"
+        "folder = temporary_folder('kexie-lo-')\n"
+        "class Finalised:\n"
+        "    def __del__(self):\n"
+        "        os.kill(os.getpid(), signal.SIGTERM)\n"
+        "        total = sum(range(1000))  # the handler runs here, inside __del__\n"
+        "Finalised()\n"
+        "print('went on')\n", encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TMPDIR=str(tmp_path))
+    done = subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 143, done.stderr
+    assert "went on" not in done.stdout
+    assert not list(tmp_path.glob("kexie-lo-*"))
