@@ -18,6 +18,7 @@ import yaml
 
 from .dates import as_date
 from .errors import ProgramFileError
+from .funding import funding_problems
 from .program_schema import Key, flow, program_schema
 from .messages import exception_kind, yaml_reason
 from .records import safe_yaml
@@ -178,6 +179,7 @@ def _rule_problems(program: dict) -> list[str]:
     names = [c["名称"] for c in program.get("评审标准", []) if "名称" in c]
     if len(set(names)) != len(names):
         problems.append("「评审标准」中有重名的标准")
+    problems.extend(funding_problems(program))  # 因素, 等级, 验收: pipeline/funding.py
     return problems
 
 

@@ -15,17 +15,13 @@ The rules, in order:
   「评审规则.去掉最高最低分: true」 and at least 5 experts the highest and the lowest total are
   dropped first (one each);
 - 排名 is on 平均分 as shown (0.01), ties share a rank (1, 2, 2, 4);
-- 等级 follows seed 003 第十八条: 90（含）–100 优, 80（含）–90 良, 60（含）–80 中, below 60 差;
+- 等级 only where the programme defines grading (「评审规则.等级」: each grade with its lower bound,
+  inclusive; seed 003 第十八条: 90（含）–100 优, 80（含）–90 良, 60（含）–80 中, below 60 差); results
+  without it have no 等级 column;
 - 分歧 flags a submission whose experts' totals differ (max − min) by more than
   「评审规则.分歧阈值」 (default 15 points);
-- funding (「经费.分配方式」, default 定额):
-  * 定额: the first 「经费.资助名额」 by rank get a fixed amount: the roster's 「拟资助金额」, else
-    its 「资助金额」, when the roster gives one, else 「经费.上限」; it must lie within 经费.下限..上限;
-  * 因素法 (seed 003 第六条): share = score ÷ total score × (经费.总额 − 经费.定额补助), over the
-    first 「经费.资助名额」 (or every ranked submission when no quota is set), rounded to the yuan
-    by the largest-remainder method so the shares add up exactly to the sum distributed;
-  * a tie across the quota's edge is not settled by kexie: the tied submissions are 「待定」
-    and the problem is reported for the review panel to decide.
+- funding (「经费.分配方式」: 定额, 范围 or 因素法, with 「经费.上限」 enforced) is
+  :mod:`pipeline.funding`'s.
 
 ``pipeline.report.results.write_results`` writes the workbook: 「结果」 (every submission, by rank),
 「名单」 (funded only — the sheet ``kexie fill`` reads, so ``kexie fill 任务书 --data results.xlsx``
@@ -36,10 +32,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
 
 from .admit import ScoreProblem, admit_sheets, submission_label
 from .errors import DataFileError, ProgramFileError
+from .funding import FUNDED, NOT_FUNDED, UNDECIDED, check_funds, fund, largest_remainder, method_of  # noqa: F401
 from .numbers import parse_number
 from .records import load_records
 from .runs import PacketRun
@@ -50,13 +46,9 @@ RESULT_COLUMNS = ("排名", "编号", "申报单位", "试点单位", "项目名
 SUBMISSION_KEYS = ("编号", "申报单位", "试点单位", "项目名称")
 #: the columns after RESULT_COLUMNS that say whether every assigned expert's sheet counted
 REVIEW_COLUMNS = ("应评专家数", "未计评分的专家")
-#: seed 003 第十八条: (lower bound inclusive, grade)
-GRADE_BANDS = ((Decimal(90), "优"), (Decimal(80), "良"), (Decimal(60), "中"))
-LOWEST_GRADE = "差"
 DEFAULT_SPREAD = Decimal(15)
 #: dropping the highest and lowest total needs this many experts
 DROP_MIN_EXPERTS = 5
-FUNDED, NOT_FUNDED, UNDECIDED = "是", "否", "待定"
 _CENT = Decimal("0.01")
 
 
@@ -105,6 +97,13 @@ class ScoreResults:
     warnings: list[str] = field(default_factory=list)
     extra_columns: list[str] = field(default_factory=list)
     run_id: str = ""
+    graded: bool = False  # the programme defines 「评审规则.等级」: results get a 等级 column
+
+    @property
+    def columns(self) -> list[str]:
+        """The columns of 「结果」 and 「名单」: 等级 only when the programme grades."""
+        own = [c for c in RESULT_COLUMNS if c != "等级" or self.graded]
+        return own + self.extra_columns
 
     @property
     def funded(self) -> list[SubmissionResult]:
@@ -131,13 +130,18 @@ def criteria_from_program(program: dict) -> list[dict]:
     return out
 
 
-def grade(average) -> str:
-    """The grade of a 0–100 score (seed 003 第十八条): 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差."""
+def grade_bands(program: dict) -> list[tuple[Decimal, str]]:
+    """The programme's 「评审规则.等级」 as (lower bound inclusive, grade), highest first; [] when
+    the programme does not grade."""
+    bands = (program.get("评审规则") or {}).get("等级") or []
+    return sorted(((Decimal(str(b["不低于"])), b["等级"]) for b in bands), reverse=True)
+
+
+def grade(average, bands: list[tuple[Decimal, str]]) -> str:
+    """The grade of a score: the first band whose lower bound it reaches (seed 003 第十八条:
+    优 ≥ 90, 良 ≥ 80, 中 ≥ 60, 差 ≥ 0); "" when none does or the programme does not grade."""
     value = Decimal(str(average))
-    for lower, name in GRADE_BANDS:
-        if value >= lower:
-            return name
-    return LOWEST_GRADE
+    return next((name for lower, name in bands if value >= lower), "")
 
 
 def competition_ranks(values: list) -> list[int]:
@@ -147,29 +151,6 @@ def competition_ranks(values: list) -> list[int]:
     for position, value in enumerate(ordered, start=1):
         first.setdefault(value, position)
     return [first[v] for v in values]
-
-
-def largest_remainder(weights: list, total: int) -> list[int]:
-    """Split a whole ``total`` in proportion to ``weights``: whole parts that add up to it exactly.
-
-    Each part gets the whole part of its exact quota; the units left over go one each to the
-    largest fractional remainders (ties: the earlier weight first, i.e. the better rank).
-    """
-    if total < 0 or int(total) != total:
-        raise ValueError(f"待分配的总数应为非负整数，现为{total}")
-    exact = [Fraction(str(w)) for w in weights]
-    whole = sum(exact)
-    if not exact:
-        return []
-    if whole <= 0:
-        raise ValueError("各项权数之和应大于0")
-    quotas = [w * int(total) / whole for w in exact]
-    parts = [int(q) for q in quotas]  # floor: quotas are non-negative
-    left = int(total) - sum(parts)
-    order = sorted(range(len(quotas)), key=lambda i: (-(quotas[i] - parts[i]), i))
-    for i in order[:left]:
-        parts[i] += 1
-    return parts
 
 
 # --- reading the sheets --------------------------------------------------------------------
@@ -267,11 +248,8 @@ def score(paths, program: dict, roster: dict[str, dict] | None = None, *, worksp
     drop_extremes = bool(rules.get("去掉最高最低分", False))
     threshold = Decimal(str(rules.get("分歧阈值", DEFAULT_SPREAD)))
     funds = program["经费"]
-    method = funds.get("分配方式") or "定额"
-    if method == "定额" and funds.get("资助名额") is None:
-        raise ProgramFileError(None, "「经费.分配方式」为定额（默认）时须写明「经费.资助名额」（资助几个项目）")
-    if method == "因素法":
-        _factor_pool(funds)  # refuse a bad programme before reading any sheet
+    check_funds(funds, roster)  # refuse a bad programme before reading any sheet
+    bands = grade_bands(program)
 
     problems: list[ScoreProblem] = []
     run, sheets = admit_sheets(paths, criteria, problems, workspace=workspace, manifest=manifest)
@@ -285,15 +263,15 @@ def score(paths, program: dict, roster: dict[str, dict] | None = None, *, worksp
     ranked = [s for s in submissions.values() if s.average is not None]
     for submission, rank in zip(ranked, competition_ranks([s.average for s in ranked])):
         submission.rank = rank
-        submission.grade = grade(submission.average)
+        submission.grade = grade(submission.average, bands)
     for submission in submissions.values():
         if submission.average is None:
             warnings.append(f"项目「{submission.label}」没有一份完整的评分：未排名、未资助")
     order = sorted(submissions.values(), key=lambda s: (s.rank is None, s.rank or 0, s.key))
     results = ScoreResults(criteria=criteria, submissions=order, experts=[s.expert for s in sheets],
-                           method=method, problems=problems, warnings=warnings, extra_columns=extra_columns,
-                           run_id=run.id)
-    _fund(results, funds, roster)
+                           method=method_of(funds), problems=problems, warnings=warnings,
+                           extra_columns=extra_columns, run_id=run.id, graded=bool(bands))
+    _apply_funding(results, funds, roster)
     if roster is not None:
         for submission in results.funded:
             if submission.fields["申报单位"] not in roster:
@@ -343,77 +321,14 @@ def _merge_roster(submissions, roster, warnings) -> list[str]:
     return extra
 
 
-def _fund(results: ScoreResults, funds: dict, roster) -> None:
-    ranked = [s for s in results.submissions if s.rank is not None]
-    quota = funds.get("资助名额")
-    chosen = ranked
-    if quota is not None:
-        chosen = [s for s in ranked if s.rank <= quota]
-        if len(chosen) > quota:  # a tie across the quota's edge
-            edge = max(s.rank for s in chosen)
-            tied = [s for s in chosen if s.rank == edge]
-            chosen = [s for s in chosen if s.rank < edge]
-            for s in tied:
-                s.funded = UNDECIDED
-            results.problems.append(ScoreProblem(
-                "", f"第{edge}名有{len(tied)}个项目并列（{'、'.join(s.label for s in tied)}），"
-                    f"资助名额{quota}个只剩{quota - len(chosen)}个：请评审组决定后在「名单」中调整，这些项目暂列「待定」"))
-    low, high = Decimal(str(funds["下限"])), Decimal(str(funds["上限"]))
-    if results.method == "定额":
-        for submission in chosen:
-            amount, reason = high, None
-            column, proposed = _roster_amount((roster or {}).get(submission.fields["申报单位"], {}))
-            if proposed not in (None, ""):
-                amount = parse_number(proposed)
-                if amount is None:
-                    reason = f"名单中的{column}「{proposed}」不是数字"
-                elif not low <= amount <= high:
-                    reason = f"{column}{_format(amount)}元不在经费下限{_format(low)}至上限{_format(high)}元之间"
-            if reason:
-                submission.funded = UNDECIDED
-                results.problems.append(ScoreProblem("", reason + "：暂列「待定」", submission=submission.label))
-                continue
-            submission.funded, submission.amount = FUNDED, _whole(amount)
-        total = funds.get("总额")
-        spent = sum(s.amount for s in results.funded)
-        if total is not None and spent > Decimal(str(total)):
-            results.warnings.append(f"资助金额合计{spent}元超出经费总额{_format(Decimal(str(total)))}元")
-        return
-    # 因素法, seed 003 第六条: 该市得分 ÷ 总得分 × (中央补助资金 − 定额补助资金)
-    pool = _factor_pool(funds)
-    if not chosen:
-        return
-    if sum(s.average for s in chosen) <= 0:
-        results.problems.append(ScoreProblem("", "参与因素法分配的项目得分之和为0，无法分配"))
-        return
-    for submission, amount in zip(chosen, largest_remainder([s.average for s in chosen], int(pool))):
-        submission.funded, submission.amount = FUNDED, amount
-        if not low <= amount <= high:
-            results.warnings.append(f"项目「{submission.label}」按因素法分得{amount}元，不在经费下限至上限之间")
-
-
-#: the roster's columns that give a project's amount, the first one filled wins: the proposal, then the
-#: 资助金额 that 任务书 and 公示 print (samples/roster.xlsx has only this one)
-ROSTER_AMOUNT_COLUMNS = ("拟资助金额", "资助金额")
-
-
-def _roster_amount(row: dict) -> tuple[str, object]:
-    """(column, value) of the amount the roster gives a project; (column, None) when it gives none."""
-    for column in ROSTER_AMOUNT_COLUMNS:
-        if row.get(column) not in (None, ""):
-            return column, row[column]
-    return ROSTER_AMOUNT_COLUMNS[0], None
-
-
-def _factor_pool(funds: dict) -> Decimal:
-    """What 因素法 distributes: 经费.总额 − 经费.定额补助, in whole yuan."""
-    if funds.get("总额") is None:
-        raise ProgramFileError(None, "「经费.分配方式」为因素法时须写明「经费.总额」")
-    pool = Decimal(str(funds["总额"])) - Decimal(str(funds.get("定额补助", 0)))
-    if pool < 0 or pool != pool.to_integral_value():
-        raise ProgramFileError(None, f"「经费.总额」减「经费.定额补助」应为非负的整元数，现为{_format(pool)}")
-    return pool
-
-
-def _whole(amount: Decimal) -> int | float:
-    return int(amount) if amount == amount.to_integral_value() else float(amount)
+def _apply_funding(results: ScoreResults, funds: dict, roster) -> None:
+    """Fund the ranked submissions (pipeline.funding) and carry the awards into the results."""
+    funding = fund([s for s in results.submissions if s.rank is not None], funds, roster)
+    for submission in results.submissions:
+        award = funding.awards.get(submission.key)
+        if award is not None:
+            submission.funded, submission.amount = award.funded, award.amount
+            submission.fields.update(award.columns)
+    results.extra_columns += [c for c in funding.columns if c not in results.extra_columns]
+    results.problems += funding.problems
+    results.warnings += funding.warnings

@@ -176,10 +176,11 @@ def test_three_experts_weighted_totals_averaged(run, tmp_path):
     result = run("scores", *sheets, "--program", program, "--out", "results.xlsx")
     assert result.exit_code == 0, result.output
     header, _rows = sheet_rows(tmp_path / "results.xlsx", "结果")
-    assert header == RESULT_COLUMNS + REVIEW_COLUMNS
+    # the sample programme (seed 004) defines no 「评审规则.等级」: no 等级 column (issue 13)
+    assert header == tuple(c for c in RESULT_COLUMNS if c != "等级") + REVIEW_COLUMNS
     rows = by_number(tmp_path / "results.xlsx")
     assert rows["001"]["平均分"] == 83.33  # (83.75 + 80 + 86.25) / 3 = 83.333…
-    assert rows["001"]["专家数"] == 3 and rows["001"]["排名"] == 1 and rows["001"]["等级"] == "良"
+    assert rows["001"]["专家数"] == 3 and rows["001"]["排名"] == 1 and "等级" not in rows["001"]
     assert rows["002"]["平均分"] == pytest.approx(71.17)  # 213.5 / 3 = 71.1666… → 71.17
     assert rows["001"]["是否资助"] == rows["002"]["是否资助"] == "是"
     assert rows["001"]["资助金额"] == 400000  # 定额: 经费.上限 by default
@@ -279,9 +280,12 @@ def test_grades_at_the_band_edges(run, tmp_path):
     # seed 003 第十八条: 90（含）—100 优, 80（含）—90 良, 60（含）—80 中, below 60 差
     scores = {"001": 90, "002": 89.99, "003": 80, "004": 79.99, "005": 60, "006": 59.99}
     subs = roster_submissions(6)
-    program = write_program(tmp_path, funds={"分配方式": "定额", "资助名额": 6})
+    bands = [{"等级": "优", "不低于": 90}, {"等级": "良", "不低于": 80}, {"等级": "中", "不低于": 60},
+             {"等级": "差", "不低于": 0}]
+    program = write_program(tmp_path, funds={"分配方式": "定额", "资助名额": 6}, rules={"等级": bands})
     result = run("scores", expert_sheet(tmp_path, "甲", subs, scores), "--program", program, "--out", "r.xlsx")
     assert result.exit_code == 0, result.output
+    assert sheet_rows(tmp_path / "r.xlsx", "结果")[0] == RESULT_COLUMNS + REVIEW_COLUMNS
     rows = by_number(tmp_path / "r.xlsx")
     assert {k: (rows[k]["平均分"], rows[k]["等级"]) for k in scores} == {
         "001": (90, "优"), "002": (89.99, "良"), "003": (80, "良"),

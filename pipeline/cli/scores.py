@@ -54,7 +54,9 @@ def scores(sheets, program_path, roster_path, out_path, manifest_path, db_path):
     其他批次的评分表、名单外的专家、被改动的评分表，以及回避、他组或无人申报的项目行，均不计入并逐条列出；
     分配给的专家未交或未计入评分表的项目也逐一列出。
 
-    规则取自计划文件的「评审标准」「评审规则」「经费」。缺分或超出范围的分数逐条列出（专家、项目、评审标准），
+    规则取自计划文件的「评审标准」「评审规则」「经费」：计划写明「评审规则.等级」时才评定等级；资助方式为定额、
+    范围（金额取名单，须在下限至上限之间）或因素法（按得分占比分配，不超过「经费.上限」：超出时按「经费.超出上限」
+    封顶再分配，或拒绝分配并列出原因）。缺分或超出范围的分数逐条列出（专家、项目、评审标准），
     只有该专家对该项目的总分不计入，其余照常汇总。结果文件的「名单」表只含资助项目，
     可直接用于 kexie fill 公示 / 任务书 和 kexie announce。
 
@@ -90,7 +92,8 @@ def scores(sheets, program_path, roster_path, out_path, manifest_path, db_path):
             continue
         amount = f"{s.amount:,}元" if s.amount is not None else ""
         flag = "  分歧" if s.disputed else ""
-        click.echo(f"  {s.rank:>3}  {s.average:>6}  {s.grade}  {s.funded}  {amount:>12}  {s.label}{flag}")
+        grade = f"  {s.grade}" if results.graded else ""
+        click.echo(f"  {s.rank:>3}  {s.average:>6}{grade}  {s.funded}  {amount:>12}  {s.label}{flag}")
     if results.problems:
         click.secho(f"共 {len(results.problems)} 个问题，请核对后重新汇总。", fg="red", err=True)
     sys.exit(1 if results.problems else 0)

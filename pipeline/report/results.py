@@ -37,7 +37,7 @@ def result_row(submission: SubmissionResult, extra_columns: list[str]) -> dict:
 def write_results(results: ScoreResults, path) -> Path:
     """Write 结果, 名单 and 明细 to an .xlsx at ``path`` (atomically)."""
     book = new_book()
-    columns = list(RESULT_COLUMNS) + results.extra_columns
+    columns = results.columns  # 等级 only when the programme grades
 
     def table(title, header, rows):
         add_table(book, title, header, [[row.get(h) for h in header] for row in rows], widths=_WIDTHS,
