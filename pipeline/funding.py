@@ -24,7 +24,7 @@ problem is reported for the review panel to decide.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from .admit import ScoreProblem
@@ -255,7 +255,7 @@ def _by_factors(chosen, funds, roster, out: Funding) -> None:
     if scores is None:
         return
     for submission, value in zip(chosen, scores):
-        out.awards[submission.key].columns[FACTOR_COLUMNS[0]] = float(value.quantize(_CENT))
+        out.awards[submission.key].columns[FACTOR_COLUMNS[0]] = float(value.quantize(_CENT, rounding=ROUND_HALF_UP))  # shown; shares use the exact score
     if sum(scores) <= 0:
         out.problems.append(ScoreProblem("", "参与因素法分配的项目得分之和为0，无法分配"))
         return

@@ -72,7 +72,7 @@ class Review:
         return cls._open.setdefault(str(folder), cls(folder))
 
     def sheet(self, expert: str, submissions: list[dict], scores: dict, group: str = "第一组",
-              withheld: dict | None = None, file: str | None = None) -> Path:
+              withheld: dict | None = None, file: str | None = None, program=PROGRAM) -> Path:
         """Add an expert who reviews ``submissions`` (and had ``withheld`` {编号: reason}
         withheld), write his sheet and fill it: scores[编号] is a number (the same on every
         criterion), a list of five, or absent (left blank)."""
@@ -87,7 +87,7 @@ class Review:
         run.assignment += [{"code": code, "expert": eid, "reviews": False, "reason": reason}
                            for code, reason in (withheld or {}).items()]
         path = self.folder / (file or f"{expert}.xlsx")
-        write_score_sheet(path, expert, group, submissions, load_program(PROGRAM)["评审标准"],
+        write_score_sheet(path, expert, group, submissions, load_program(program)["评审标准"],
                           run_id=run.id, expert_id=eid)
         run.sheets[eid] = expected_cells(path)
         record_run(self.workspace, run)
@@ -111,9 +111,11 @@ def fill_scores(path, submissions: list[dict], scores: dict, first_row: int = 6,
     return path
 
 
-def expert_sheet(tmp_path, expert: str, submissions: list[dict], scores: dict, group: str = "第一组"):
-    """An expert's filled sheet, of the one packet run of ``tmp_path`` (see ``Review``)."""
-    return Review.of(tmp_path).sheet(expert, submissions, scores, group)
+def expert_sheet(tmp_path, expert: str, submissions: list[dict], scores: dict, group: str = "第一组",
+                 program=PROGRAM):
+    """An expert's filled sheet, of the one packet run of ``tmp_path`` (see ``Review``), with the
+    criteria of ``program``."""
+    return Review.of(tmp_path).sheet(expert, submissions, scores, group, program=program)
 
 
 def edit(path, **cells) -> Path:
