@@ -90,12 +90,14 @@ def test_bad_factor_weights_grade_bands_and_verdicts_are_named(run, tmp_path):
     program["经费"]["因素"][0]["权重"] = 70
     program["评审规则"]["等级"][-1]["不低于"] = 10
     program["验收"]["暂停申报"]["结论"] = ["不通过"]
+    program["经费"]["上限"] = 1_600_000.5
     path = tmp_path / "p.yaml"
     path.write_text(yaml.safe_dump(program, allow_unicode=True, sort_keys=False), encoding="utf-8")
     result = run("program", "check", path)
     assert result.exit_code == 1
     assert "「经费.因素」各项权重之和应为100，现为90" in result.output
     assert "「评审规则.等级」最低一档的「不低于」应为0" in result.output
+    assert "「经费.分配方式」为因素法时「经费.上限」应为整元数，现为1600000.5" in result.output
     assert "「验收.暂停申报.结论」中的「不通过」不在「验收.结论」（通过验收、暂缓验收、验收不通过）中" in result.output
 
 
