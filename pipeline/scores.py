@@ -35,7 +35,15 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .admit import ScoreProblem, admit_sheets, submission_label
 from .errors import DataFileError, ProgramFileError
-from .funding import FUNDED, NOT_FUNDED, UNDECIDED, check_funds, fund, largest_remainder, method_of  # noqa: F401
+from .funding import (  # noqa: F401
+    FUNDED,
+    NOT_FUNDED,
+    UNDECIDED,
+    check_funds,
+    fund,
+    largest_remainder,
+    method_of,
+)
 from .numbers import parse_number
 from .records import load_records
 from .runs import PacketRun

@@ -10,7 +10,13 @@ import openpyxl
 import pytest
 import yaml
 from conftest import ROOT
-from test_scores import by_number, expert_sheet, roster_submissions, sheet_rows, write_program
+from test_scores import (
+    by_number,
+    expert_sheet,
+    roster_submissions,
+    sheet_rows,
+    write_program,
+)
 
 from pipeline.funding import capped_shares, exact_shares, largest_remainder
 from pipeline.scores import grade, grade_bands

@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from pipeline.files import write_atomic  # noqa: E402
-from pipeline.xlsx import add_table, new_book, to_bytes  # noqa: E402
+from pipeline.files import write_atomic
+from pipeline.xlsx import add_table, new_book, to_bytes
 
 DEFAULT_OUT = ROOT / "samples" / "programs" / "安徽基层科普行动计划"
 SEED = 3

@@ -38,7 +38,8 @@ def _expand(paths, out: Path) -> list[Path]:
 @program_option
 @click.option("--roster", "roster_path", type=click.Path(dir_okay=False), default=None,
               help="申报名单（如 samples/roster.xlsx，按「申报单位」对应）：负责人、手机、项目目标、考核指标等列"
-                   "随之带入结果，供填写公示和任务书；定额资助的金额取「拟资助金额」列，没有时取「资助金额」列。")
+                   "随之带入结果，供填写公示和任务书；定额、范围资助的金额取「拟资助金额」列，没有时取「资助金额」列；"
+                   "因素法的「经费.因素」从名单的列取值。")
 @click.option("--out", "out_path", type=click.Path(dir_okay=False), default="results.xlsx", show_default=True,
               help="结果文件（.xlsx）：「结果」「名单」（仅资助项目）「明细」三张表。")
 @click.option("--manifest", "manifest_path", type=click.Path(dir_okay=False), default=None,
