@@ -35,15 +35,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from .admit import ScoreProblem, admit_sheets, submission_label
 from .errors import DataFileError, ProgramFileError
-from .funding import (  # noqa: F401
-    FUNDED,
-    NOT_FUNDED,
-    UNDECIDED,
-    check_funds,
-    fund,
-    largest_remainder,
-    method_of,
-)
+from .funding import FUNDED, NOT_FUNDED, check_funds, fund, method_of
 from .numbers import parse_number
 from .records import load_records
 from .runs import PacketRun

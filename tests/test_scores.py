@@ -20,8 +20,9 @@ import yaml
 from conftest import PROGRAM, ROSTER, docx_text
 
 from pipeline.files import sha256_file
+from pipeline.funding import largest_remainder
 from pipeline.runs import PacketRun, new_run_id, record_run
-from pipeline.scores import RESULT_COLUMNS, REVIEW_COLUMNS, largest_remainder
+from pipeline.scores import RESULT_COLUMNS, REVIEW_COLUMNS
 from pipeline.scoresheet import expected_cells, read_score_sheet, write_score_sheet
 
 CRITERIA = ["针对性", "创新性", "规范性", "实效性", "完整性"]
