@@ -254,8 +254,8 @@ def _by_factors(chosen, funds, roster, out: Funding) -> None:
     scores = _factor_scores(chosen, funds.get("因素") or [], roster, out)
     if scores is None:
         return
-    for submission, value in zip(chosen, scores):
-        out.awards[submission.key].columns[FACTOR_COLUMNS[0]] = float(value.quantize(_CENT, rounding=ROUND_HALF_UP))  # shown; shares use the exact score
+    for submission, value in zip(chosen, scores):  # shown to 0.01; the shares use the exact score
+        out.awards[submission.key].columns[FACTOR_COLUMNS[0]] = float(value.quantize(_CENT, rounding=ROUND_HALF_UP))
     if sum(scores) <= 0:
         out.problems.append(ScoreProblem("", "参与因素法分配的项目得分之和为0，无法分配"))
         return
