@@ -4,14 +4,16 @@ its 验收 (suspended 2 years, seed 003 第十五条, and kexie validate warns o
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from pathlib import Path
 
 import openpyxl
 import pytest
 import yaml
 from click.testing import CliRunner
 
-from conftest import PROGRAM, SAMPLES
+from conftest import PROGRAM, ROSTER, SAMPLES
 
 JIANGSU, HUBEI, FUJIAN = "江苏省科学技术协会", "湖北省科学技术协会", "福建省科学技术协会"
 OTHERS = ["浙江省科学技术协会", "安徽省科学技术协会", "江西省科学技术协会", "山东省科学技术协会",
@@ -176,23 +178,60 @@ def test_a_batch_with_one_bad_row_writes_nothing(year):
     assert _count(db) == before
 
 
-def test_validate_warns_next_year_of_a_suspended_applicant(year):
-    folder, db, kexie = year
-    program = _program(folder / "2028计划.yaml", 发布="2028-05-20", 截止="2028-06-10")
-    report = folder / "形式审查.json"
+@pytest.fixture(scope="module")
+def next_year(year):
+    """kexie validate of next year's call (江苏, 湖北 and a notice sent by mistake) on the year's workspace."""
     from pipeline.cli import main
 
-    result = CliRunner().invoke(main, ["validate", str(SAMPLES / "returned" / f"{JIANGSU}.pdf"),
-                                       str(SAMPLES / "returned" / f"{HUBEI}.pdf"), "--program", str(program),
-                                       "--db", str(db), "--report", str(report)], catch_exceptions=False)
+    folder, db, _kexie = year
+    program = _program(folder / "2028计划.yaml", 发布="2028-05-20", 截止="2028-06-10")
+    report = folder / "形式审查.json"
+    pdfs = [SAMPLES / "returned" / name for name in (f"{JIANGSU}.pdf", f"{HUBEI}.pdf", "申报通知（误交）.pdf")]
+    result = CliRunner().invoke(main, ["validate", *map(str, pdfs), "--program", str(program), "--db", str(db),
+                                       "--report", str(report)], catch_exceptions=False)
     assert result.exit_code in (0, 1), result.output
-    import json
+    return report, program
 
-    files = {f["file"].rsplit("/", 1)[-1]: f for f in json.loads(report.read_text(encoding="utf-8"))["files"]}
+
+def test_validate_warns_next_year_of_a_suspended_applicant(next_year):
+    report, _program_path = next_year
+    files = {Path(f["file"]).name: f for f in json.loads(report.read_text(encoding="utf-8"))["files"]}
     warned = {name: [p["message"] for p in f["problems"] if "暂停项目申报资格" in p["message"]]
               for name, f in files.items()}
     assert warned == {f"{JIANGSU}.pdf": [f"申报单位「{JIANGSU}」因「验收不通过」（2026年度地方科协深化改革工作试点，"
                                         "2027-07-10）暂停项目申报资格至2029-07-10，2028-06-10仍在暂停期内，请核实是否受理"],
-                      f"{HUBEI}.pdf": []}
+                      f"{HUBEI}.pdf": [], "申报通知（误交）.pdf": []}
     problem = next(p for p in files[f"{JIANGSU}.pdf"]["problems"] if "暂停" in p["message"])
     assert problem["severity"] == "warning"
+
+
+def test_events_come_from_the_files_kexie_writes_and_a_rerun_adds_nothing(next_year, tmp_path):
+    """形式审查 from a validate report (the misfiled notice is no application), 任务书 with each
+    unit's 资助金额 from the roster; the same command again records nothing twice."""
+    from pipeline.cli import main
+    from pipeline.records import load_records
+
+    report, program = next_year
+    db = tmp_path / "kexie.sqlite"
+    statuses = {Path(f["file"]).stem: f["status"] for f in json.loads(report.read_text(encoding="utf-8"))["files"]}
+
+    def kexie(*args):
+        return CliRunner().invoke(main, [*map(str, args), "--program", str(program), "--db", str(db)],
+                                  catch_exceptions=False)
+
+    for _ in range(2):
+        assert kexie("record", "形式审查", "--data", report, "--date", "2028-06-15").exit_code == 0
+        result = kexie("record", "任务书", "--data", ROSTER, "--date", "2028-10-20")
+        assert result.exit_code == 0, result.output
+    assert result.output.count("已有相同记录，未重复记录") == 24
+    out = tmp_path / "台账.xlsx"
+    assert kexie("status", "--out", out, "--date", "2028-12-31").exit_code == 0
+    rows = {r[0]: r for r in _sheet(out, "项目台账")}
+    roster = {r.fields["申报单位"]: r.fields["资助金额"] for r in load_records(ROSTER)}
+    assert {unit: r[8] for unit, r in rows.items()} == roster
+    assert {unit: (r[1], r[3]) for unit, r in rows.items() if r[3]} == {
+        unit: ("任务书", "2028-06-15") for unit in (JIANGSU, HUBEI)}
+    results = {e[0]: e[3] for e in _sheet(out, "事件") if e[1] == "形式审查"}
+    said = {"complete": "齐全", "incomplete": "不齐全", "review": "需人工核对"}
+    assert results == {JIANGSU: said[statuses[JIANGSU]], HUBEI: said[statuses[HUBEI]]}
+    assert _count(db) == 26

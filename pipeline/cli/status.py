@@ -12,7 +12,7 @@ from ..files import write_atomic
 from ..numbers import to_decimal
 from ..program import load_program
 from ..records import load_records
-from ..status import (Event, catalogue, event_from_fields, ledger, load_events, record_events, rules_of,
+from ..status import (Event, catalogue, event_from_fields, events_from_data, ledger, load_events, record_events, rules_of,
                       terminal, workbook)
 from .common import DATE, Count, program_option, reports_errors
 
@@ -35,18 +35,22 @@ def _program(path):
 @click.option("--amount", default=None, help="金额（元）：任务书为资助金额，拨款为本次拨付金额。")
 @click.option("--file", "events_file", type=click.Path(dir_okay=False), default=None,
               help="一次记录多条：事件表（.xlsx、.csv、.yaml），列为 单位、事件、日期、结论、月数、金额、说明。")
+@click.option("--data", "data_file", type=click.Path(dir_okay=False), default=None,
+              help="为名单中每个单位各记一条该事件：名单或 results.xlsx（单位、资助金额取自其中），"
+                   "或形式审查报告（.json，按各申报单位的审查结论记「形式审查」）。")
 @click.option("--by", default="", help="记录人姓名。")
 @click.option("--note", default="", help="说明，如文号或会议纪要。")
 @program_option
 @db_option
 @reports_errors
-def record(kind, unit, day, result, months, amount, events_file, by, note, program_path, db_path):
+def record(kind, unit, day, result, months, amount, events_file, data_file, by, note, program_path, db_path):
     """记录项目的一个事件（签订任务书、中期评审、结项验收、延期结项、拨款、弄虚作假等），供 kexie status 汇总。
 
     事件：申报、形式审查、补正、评审、公示、任务书、中期、验收、延期、拨款、弄虚作假。
     按计划文件的规则检查后才记入工作区：没有任务书（责任书）的单位不能记中期、验收、延期、拨款；
     延期超过计划规定的次数、拨款超过应拨付的金额（如中期评审未通过时的尾款）不予记录。
-    用 --file 一次记录多条时，只要有一条不符合，全部不记录，并指出是哪一行。
+    用 --file 或 --data 一次记录多条时，只要有一条不符合，全部不记录，并指出是哪一条。
+    工作区中已有完全相同的记录（单位、事件、日期、结论、月数、金额都相同）时不再重复记录，重跑无妨。
 
     \b
     示例：
@@ -56,9 +60,18 @@ def record(kind, unit, day, result, months, amount, events_file, by, note, progr
       kexie record 延期 --unit 某某市科协 --months 6 --date 2027-06-01 --program samples/program.yaml
       kexie record 拨款 --unit 某某市科协 --amount 175000 --date 2026-10-30 --program samples/program.yaml
       kexie record --file 事件.xlsx --program samples/program.yaml --by 张敏
+      kexie record 形式审查 --data outputs/形式审查.json --date 2026-06-15 --program samples/program.yaml
+      kexie record 任务书 --data outputs/results.xlsx --date 2026-10-20 --program samples/program.yaml
     """
     rules = rules_of(_program(program_path))
-    if events_file:
+    if events_file and data_file:
+        raise UsageProblem("--file 和 --data 只能用一个")
+    if data_file:
+        if unit or not kind or not day:
+            raise UsageProblem("用 --data 时写明事件和 --date、不写 --unit（单位取自文件），"
+                               "如 kexie record 任务书 --data results.xlsx --date 2026-10-20")
+        events, labels = events_from_data(data_file, kind.strip(), day, result.strip(), by, note)
+    elif events_file:
         if kind or unit:
             raise UsageProblem("用 --file 时不再写事件和 --unit：每一行写明单位、事件、日期")
         records = load_records(events_file)
@@ -74,7 +87,9 @@ def record(kind, unit, day, result, months, amount, events_file, by, note, progr
         except ValueError as exc:
             raise UsageProblem(f"--amount：{exc}") from None
         events, labels = [Event(unit.strip(), kind.strip(), day, result.strip(), months, money, by, note)], None
-    kept = record_events(db_path, rules, events, labels)
+    kept, again = record_events(db_path, rules, events, labels)
+    for event in again:
+        click.echo(f"已有相同记录，未重复记录：{event.unit} {event.kind}（{event.date.isoformat()}）")
     for event in kept:
         extra = "".join(f"，{text}" for text in (event.result, f"{event.months}个月" if event.months else "",
                                                  f"{event.amount:,.2f}元" if event.amount is not None else "",

@@ -70,17 +70,30 @@ def check_event(event: Event, project: Project, rules: Rules) -> Event:
                    suspended_until=add_years(event.date, years) if years else None)
 
 
-def record_events(workspace, rules: Rules, events: list[Event], labels: list[str] | None = None) -> list[Event]:
+def _same(event: Event, kept: Event, rules: Rules) -> bool:
+    """Whether ``event`` is ``kept`` recorded again (a rerun of the same command or file)."""
+    months = event.months or (rules.extension_months if catalogue().kinds[event.kind].months else None)
+    return (kept.kind, kept.date, kept.result, kept.months, kept.amount) == \
+        (event.kind, event.date, event.result, months, event.amount)
+
+
+def record_events(workspace, rules: Rules, events: list[Event],
+                  labels: list[str] | None = None) -> tuple[list[Event], list[Event]]:
     """Check and keep ``events`` (in their order) in one transaction: all of them, or — when one is
-    refused — none, the error naming it (``labels``: how to name each, 「第3行」)."""
+    refused — none, the error naming it (``labels``: how to name each, 「第3行」). An event the
+    workspace already holds (same unit, kind, day, result, months, amount) is not kept twice.
+    Returns (kept, already there)."""
     db = open_events(workspace)
     try:
         db.execute("BEGIN IMMEDIATE")
         try:
             known = {p.events[0].key: p for p in projects_of(read_events(db, rules.program))}
-            kept = []
+            kept, again = [], []
             for i, event in enumerate(events):
                 project = known.setdefault(event.key, Project(event.unit))
+                if event.kind in catalogue().kinds and any(_same(event, e, rules) for e in project.events):
+                    again.append(event)
+                    continue
                 try:
                     event = check_event(event, project, rules)
                 except LedgerRefused as exc:
@@ -97,7 +110,7 @@ def record_events(workspace, rules: Rules, events: list[Event], labels: list[str
             raise
     finally:
         db.close()
-    return kept
+    return kept, again
 
 
 def event_from_fields(fields: dict, label: str, by: str = "") -> Event:

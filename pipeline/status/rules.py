@@ -35,6 +35,8 @@ class Catalogue:
     defaults: dict
     default_conditions: dict
     conditions: dict
+    roster_columns: dict  # 单位/金额 → the columns of a roster they are read from
+    report_results: dict  # a 形式审查 report's status → the 形式审查 result
 
 
 @functools.lru_cache(maxsize=1)
@@ -51,7 +53,8 @@ def catalogue() -> Catalogue:
                                 results if isinstance(results, str) else tuple(results),
                                 spec.get("金额", ""), bool(spec.get("月数")), spec.get("需要", ""),
                                 spec.get("暂停申报", ""))
-    return Catalogue(tuple(data["阶段"]), kinds, data["默认规则"], data["默认拨付条件"], data["拨付条件"])
+    return Catalogue(tuple(data["阶段"]), kinds, data["默认规则"], data["默认拨付条件"], data["拨付条件"],
+                     data["名单列"], data["形式审查结论"])
 
 
 @dataclass(frozen=True)
