@@ -206,8 +206,9 @@ def test_validate_warns_next_year_of_a_suspended_applicant(next_year):
 
 
 def test_events_come_from_the_files_kexie_writes_and_a_rerun_adds_nothing(next_year, tmp_path):
-    """形式审查 from a validate report (the misfiled notice is no application), 任务书 with each
-    unit's 资助金额 from the roster; the same command again records nothing twice."""
+    """形式审查 from a validate report (the misfiled notice is no application), 评审 from a packet
+    run's manifest, 任务书 with each unit's 资助金额 from the roster; the same commands again record
+    nothing twice."""
     from pipeline.cli import main
     from pipeline.records import load_records
 
@@ -219,8 +220,17 @@ def test_events_come_from_the_files_kexie_writes_and_a_rerun_adds_nothing(next_y
         return CliRunner().invoke(main, [*map(str, args), "--program", str(program), "--db", str(db)],
                                   catch_exceptions=False)
 
+    from pipeline.runs import PacketRun
+
+    # a packet run's manifest.json as kexie packet writes it (its 「run」): the day and the units it sent
+    run = PacketRun(id="20280710-093000-3fa2c1", created="2028-07-10T09:30:00",
+                    submissions={"A01": {"编号": "A01", "申报单位": JIANGSU, "试点单位": "苏州市科学技术协会", "组别": "第一组"},
+                                 "A02": {"编号": "A02", "申报单位": HUBEI, "试点单位": "武汉市科学技术协会", "组别": "第一组"}})
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"run": run.as_dict()}, ensure_ascii=False), encoding="utf-8")
     for _ in range(2):
         assert kexie("record", "形式审查", "--data", report, "--date", "2028-06-15").exit_code == 0
+        assert kexie("record", "评审", "--data", manifest).exit_code == 0
         result = kexie("record", "任务书", "--data", ROSTER, "--date", "2028-10-20")
         assert result.exit_code == 0, result.output
     assert result.output.count("已有相同记录，未重复记录") == 24
@@ -229,9 +239,9 @@ def test_events_come_from_the_files_kexie_writes_and_a_rerun_adds_nothing(next_y
     rows = {r[0]: r for r in _sheet(out, "项目台账")}
     roster = {r.fields["申报单位"]: r.fields["资助金额"] for r in load_records(ROSTER)}
     assert {unit: r[8] for unit, r in rows.items()} == roster
-    assert {unit: (r[1], r[3]) for unit, r in rows.items() if r[3]} == {
-        unit: ("任务书", "2028-06-15") for unit in (JIANGSU, HUBEI)}
+    assert {unit: (r[1], r[3], r[5]) for unit, r in rows.items() if r[3]} == {
+        unit: ("任务书", "2028-06-15", "2028-07-10") for unit in (JIANGSU, HUBEI)}
     results = {e[0]: e[3] for e in _sheet(out, "事件") if e[1] == "形式审查"}
     said = {"complete": "齐全", "incomplete": "不齐全", "review": "需人工核对"}
     assert results == {JIANGSU: said[statuses[JIANGSU]], HUBEI: said[statuses[HUBEI]]}
-    assert _count(db) == 26
+    assert _count(db) == 28

@@ -37,7 +37,8 @@ def _program(path):
               help="一次记录多条：事件表（.xlsx、.csv、.yaml），列为 单位、事件、日期、结论、月数、金额、说明。")
 @click.option("--data", "data_file", type=click.Path(dir_okay=False), default=None,
               help="为名单中每个单位各记一条该事件：名单或 results.xlsx（单位、资助金额取自其中），"
-                   "或形式审查报告（.json，按各申报单位的审查结论记「形式审查」）。")
+                   "或形式审查报告（.json，按各申报单位的审查结论记「形式审查」），"
+                   "或评审包的 manifest.json（记「评审」，日期默认为生成评审包之日）。")
 @click.option("--by", default="", help="记录人姓名。")
 @click.option("--note", default="", help="说明，如文号或会议纪要。")
 @program_option
@@ -61,13 +62,14 @@ def record(kind, unit, day, result, months, amount, events_file, data_file, by, 
       kexie record 拨款 --unit 某某市科协 --amount 175000 --date 2026-10-30 --program samples/program.yaml
       kexie record --file 事件.xlsx --program samples/program.yaml --by 张敏
       kexie record 形式审查 --data outputs/形式审查.json --date 2026-06-15 --program samples/program.yaml
+      kexie record 评审 --data outputs/评审/办公室/manifest.json --program samples/program.yaml
       kexie record 任务书 --data outputs/results.xlsx --date 2026-10-20 --program samples/program.yaml
     """
     rules = rules_of(_program(program_path))
     if events_file and data_file:
         raise UsageProblem("--file 和 --data 只能用一个")
     if data_file:
-        if unit or not kind or not day:
+        if unit or not kind:
             raise UsageProblem("用 --data 时写明事件和 --date、不写 --unit（单位取自文件），"
                                "如 kexie record 任务书 --data results.xlsx --date 2026-10-20")
         events, labels = events_from_data(data_file, kind.strip(), day, result.strip(), by, note)

@@ -16,24 +16,35 @@ from .rules import catalogue
 from .store import Event
 
 
-def _is_report(path: Path) -> bool:
+def _json_kind(path: Path) -> str:
+    """「report」 (kexie validate's .json), 「manifest」 (kexie packet's manifest.json) or 「」."""
     if path.suffix.lower() != ".json":
-        return False
+        return ""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
-        return False
-    return isinstance(data, dict) and isinstance(data.get("files"), list) and "summary" in data
+        return ""
+    if isinstance(data, dict) and isinstance(data.get("files"), list) and "summary" in data:
+        return "report"
+    if isinstance(data, dict) and isinstance(data.get("run"), dict) and "submissions" in data["run"]:
+        return "manifest"
+    return ""
 
 
-def events_from_data(path, kind: str, day: _dt.date, result: str = "", by: str = "",
+def events_from_data(path, kind: str, day: _dt.date | None, result: str = "", by: str = "",
                      note: str = "") -> tuple[list[Event], list[str]]:
-    """(events, how to name each in a message) of one kind at ``day``, one per unit of the file."""
+    """(events, how to name each in a message) of one kind at ``day``, one per unit of the file
+    (a packet run's manifest.json: each unit it sent to experts, on the day of the run)."""
     path = Path(path)
     cat = catalogue()
     if kind not in cat.kinds:
         raise UsageProblem(f"没有「{kind}」这种事件；可记的事件：{'、'.join(cat.kinds)}")
-    if _is_report(path):
+    shape = _json_kind(path)
+    if shape == "manifest":
+        return _from_manifest(path, kind, day, by, note)
+    if day is None:
+        raise UsageProblem(f"请用 --date 写明「{kind}」的日期")
+    if shape == "report":
         return _from_report(path, kind, day, by, note)
     columns = cat.roster_columns
     amount_of = cat.kinds[kind].amount
@@ -75,4 +86,21 @@ def _from_report(path: Path, kind: str, day: _dt.date, by: str, note: str) -> tu
         events.append(Event(unit, kind, day, catalogue().report_results[entry["status"]], None, None, by,
                             note or Path(entry["file"]).name))
         labels.append(f"「{path}」中的「{Path(entry['file']).name}」")
+    return events, labels
+
+
+def _from_manifest(path: Path, kind: str, day: _dt.date | None, by: str, note: str):
+    from ..runs import run_from_manifest
+
+    if kind != "评审":
+        raise UsageProblem(f"「{path}」是评审包的 manifest.json，只能用来记「评审」，不能记「{kind}」")
+    run = run_from_manifest(path)
+    day = day or _dt.date.fromisoformat(run.created[:10])
+    events, labels = [], []
+    for code, submission in run.submissions.items():
+        unit = next((str(submission[c]).strip() for c in catalogue().roster_columns["单位"]
+                     if str(submission.get(c) or "").strip()), "")
+        if unit:
+            events.append(Event(unit, kind, day, "", None, None, by, note or f"评审批次{run.id}"))
+            labels.append(f"「{path}」中的{code}")
     return events, labels
