@@ -89,7 +89,11 @@ def record_events(workspace, rules: Rules, events: list[Event],
         try:
             known = {p.events[0].key: p for p in projects_of(read_events(db, rules.program))}
             kept, again = [], []
-            for i, event in enumerate(events):
+            # in the order things happened, whatever the order of the file: a 拨款 listed before the
+            # 中期 it waits for is checked after it
+            order = sorted(range(len(events)), key=lambda i: events[i].date)
+            for i in order:
+                event = events[i]
                 project = known.setdefault(event.key, Project(event.unit))
                 if event.kind in catalogue().kinds and any(_same(event, e, rules) for e in project.events):
                     again.append(event)
