@@ -48,6 +48,8 @@ def _year() -> list[dict]:
             add("延期", "2027-12-10")
         else:
             add("验收", "2027-07-10", 结论="验收不通过" if unit == JIANGSU else "通过验收")
+        if unit == "河南省科学技术协会":  # seed 001: 弄虚作假、虚报业绩 — 3 years
+            add("弄虚作假", "2027-09-01")
     return rows
 
 
@@ -70,7 +72,7 @@ EXPECTED = [
     _row("安徽省科学技术协会", "结项"),
     _row("江西省科学技术协会", "结项", amount=350000),
     _row("山东省科学技术协会", "结项"),
-    _row("河南省科学技术协会", "结项"),
+    _row("河南省科学技术协会", "结项", until="2030-09-01", note="查实弄虚作假、虚报业绩，暂停申报资格至2030-09-01"),
     _row("湖南省科学技术协会", "结项", fix="2026-06-16"),
     _row("广东省科学技术协会", "结项", amount=350000, paid=175000, owed=175000),
 ]
@@ -127,10 +129,36 @@ def test_the_ledger_of_the_year_matches_the_table_written_by_hand(year):
                             "中期评审", "验收结论", "延期次数", "结项期限", "已拨付", "待拨付", "不予拨付",
                             "暂停申报至", "说明"]
     assert sorted(_sheet(out, "项目台账")) == sorted(EXPECTED)  # in the order first recorded
-    assert _sheet(out, "暂停申报") == [[JIANGSU, "验收不通过", "2027-07-10", "2029-07-10",
-                                      "2026年度地方科协深化改革工作试点"]]
+    assert _sheet(out, "暂停申报") == [
+        [JIANGSU, "验收不通过", "2027-07-10", "2029-07-10", "2026年度地方科协深化改革工作试点"],
+        ["河南省科学技术协会", "查实弄虚作假、虚报业绩", "2027-09-01", "2030-09-01", "2026年度地方科协深化改革工作试点"]]
     assert len(_sheet(out, "事件")) == len(_year())
     assert "湖北省科学技术协会  结项" in result.output and "暂停申报资格：" in result.output
+
+
+def test_the_programmes_own_rules_win_over_seed_003(tmp_path):
+    """验收 written in the programme file: 3-month extensions, only one, 5 years for a failed 验收."""
+    from pipeline.cli import main
+
+    program = _program(tmp_path / "计划.yaml")
+    data = yaml.safe_load(program.read_text(encoding="utf-8"))
+    data["验收"] = {"结论": [{"结论": "合格", "通过": True}, {"结论": "不合格", "暂停申报年数": 5}],
+                  "延期月数": 3, "延期次数": 1}
+    program.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    db = tmp_path / "kexie.sqlite"
+
+    def kexie(*args):
+        return CliRunner().invoke(main, [*map(str, args), "--program", str(program), "--db", str(db)],
+                                  catch_exceptions=False)
+
+    assert kexie("record", "任务书", "--unit", HUBEI, "--amount", "300000", "--date", "2026-10-20").exit_code == 0
+    assert "3个月" in kexie("record", "延期", "--unit", HUBEI, "--date", "2027-06-01").output
+    result = kexie("record", "延期", "--unit", HUBEI, "--date", "2027-09-01")
+    assert result.exit_code == 2 and "已延期结项 1 次" in result.output and "至多 1 次（每次 3 个月）" in result.output
+    assert "暂停申报资格至2033-01-10" in kexie("record", "验收", "--unit", HUBEI, "--result", "不合格",
+                                              "--date", "2028-01-10").output
+    result = kexie("record", "验收", "--unit", HUBEI, "--result", "验收不通过", "--date", "2028-01-10")
+    assert result.exit_code == 2 and "（合格、不合格）" in result.output
 
 
 def test_a_third_extension_is_refused_naming_the_unit_the_count_and_the_limit(year):
