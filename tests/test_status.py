@@ -274,3 +274,19 @@ def test_events_come_from_the_files_kexie_writes_and_a_rerun_adds_nothing(next_y
     said = {"complete": "齐全", "incomplete": "不齐全", "review": "需人工核对"}
     assert results == {JIANGSU: said[statuses[JIANGSU]], HUBEI: said[statuses[HUBEI]]}
     assert _count(db) == 28
+
+
+def test_a_bad_events_file_or_workspace_is_named_with_the_reason(tmp_path):
+    from pipeline.cli import main
+
+    program, db = _program(tmp_path / "计划.yaml"), tmp_path / "kexie.sqlite"
+    events = tmp_path / "事件.csv"
+    events.write_text("单位,事件,日期,月数\n湖北省科学技术协会,任务书,2026-10-20,\n湖北省科学技术协会,延期,2027-06-01,六\n",
+                      encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(main, ["record", "--file", str(events), "--program", str(program), "--db", str(db)])
+    assert result.exit_code == 2 and "第3行（单位=湖北省科学技术协会）：月数「六」应为正整数" in result.output
+    db.write_bytes(b"not a database, a file someone renamed" * 100)
+    result = runner.invoke(main, ["status", "--program", str(program), "--db", str(db)])
+    assert result.exit_code == 2
+    assert f"文件「{db}」无法使用：不是 kexie 的工作区数据库" in result.output

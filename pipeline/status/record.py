@@ -132,7 +132,20 @@ def event_from_fields(fields: dict, label: str, by: str = "") -> Event:
     try:
         day = as_date(fields["日期"] if isinstance(fields["日期"], _dt.date) else text("日期"))
         amount = to_decimal(fields["金额"]) if text("金额") else None
-        months = int(text("月数")) if text("月数") else None
+        months = _whole(fields["月数"]) if text("月数") else None
     except ValueError as exc:
         raise UsageProblem(f"{label}：{exc}") from None
     return Event(text("单位"), text("事件"), day, text("结论"), months, amount, by, text("说明"))
+
+
+def _whole(value) -> int:
+    """A count of months as typed in a file: 6, 6.0 (Excel), 「6」; else ValueError in Chinese."""
+    from ..numbers import to_decimal
+
+    try:
+        number = to_decimal(value)
+    except ValueError:
+        number = None
+    if number is None or number != number.to_integral_value() or number <= 0:
+        raise ValueError(f"月数「{value}」应为正整数，如 6")
+    return int(number)

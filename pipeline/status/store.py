@@ -8,10 +8,13 @@ call needs no other programme file to know who may not apply.
 from __future__ import annotations
 
 import datetime as _dt
+import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from ..errors import DataFileError
+from ..messages import exception_kind
 from ..text import fold
 from ..workspace import open_store
 
@@ -56,7 +59,12 @@ class Event:
 
 
 def open_events(workspace):
-    return open_store(Path(workspace), _SCHEMA)
+    """The workspace file with its events table; a file that is no SQLite database is refused."""
+    try:
+        return open_store(Path(workspace), _SCHEMA)
+    except sqlite3.DatabaseError as exc:
+        raise DataFileError(workspace, f"不是 kexie 的工作区数据库（SQLite：{exception_kind(exc)}），"
+                                       "请用 --db 指明 kexie validate、kexie record 所用的工作区") from None
 
 
 def _event(row) -> Event:
