@@ -285,7 +285,7 @@ def test_a_bad_events_file_or_workspace_is_named_with_the_reason(tmp_path):
                       encoding="utf-8")
     runner = CliRunner()
     result = runner.invoke(main, ["record", "--file", str(events), "--program", str(program), "--db", str(db)])
-    assert result.exit_code == 2 and "第3行（单位=湖北省科学技术协会）：月数「六」应为正整数" in result.output
+    assert result.exit_code == 2 and f"「{events}」第3行（单位=湖北省科学技术协会）：月数「六」应为正整数" in result.output
     db.write_bytes(b"not a database, a file someone renamed" * 100)
     result = runner.invoke(main, ["status", "--program", str(program), "--db", str(db)])
     assert result.exit_code == 2

@@ -77,8 +77,8 @@ def record(kind, unit, day, result, months, amount, events_file, data_file, by, 
         if kind or unit:
             raise UsageProblem("用 --file 时不再写事件和 --unit：每一行写明单位、事件、日期")
         records = load_records(events_file)
-        events = [event_from_fields(r.fields, r.label, by) for r in records]
         labels = [f"「{events_file}」{r.label}" for r in records]
+        events = [event_from_fields(r.fields, label, by) for r, label in zip(records, labels)]
     else:
         missing = [name for name, value in (("事件", kind), ("--unit", unit), ("--date", day)) if not value]
         if missing:
