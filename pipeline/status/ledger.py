@@ -128,7 +128,7 @@ def row_of(project: Project, rules: Rules, on: _dt.date) -> dict:
     notes = list(pay.notes)
     if extensions:
         notes.append(f"已延期{len(extensions)}次（至多{rules.max_extensions}次，每次至多{rules.extension_months}个月）")
-    barred = [s for s in suspensions(project.events, on)]
+    barred = suspensions(project.events, on)
     if barred:
         row["暂停申报至"] = max(s["截止"] for s in barred)
         notes.extend(f"{s['原因']}，暂停申报资格至{s['截止']}" for s in barred)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import replace
-from decimal import Decimal
 
 from ..errors import LedgerRefused, UsageProblem
 from ..forms.schema import suggest
