@@ -361,3 +361,18 @@ class NoCorrectionNeeded(UsageProblem):
         self.path = Path(path) if path is not None else None
         super().__init__(f"文件「{_name(path)}」形式审查齐全，没有需要补正的问题，不发补正通知；"
                          "如该文件有误，请先用 kexie confirm 记录或重新运行 kexie validate")
+
+
+# --- 项目台账 ----------------------------------------------------------------------------------
+
+
+class LedgerRefused(UsageProblem):
+    """A record for the project ledger (kexie record) breaks the programme's rules: a 验收 without
+    a 任务书, an extension past the limit, a payment above what is due. Nothing is recorded."""
+
+    kind = "ledger"
+
+    def __init__(self, unit: str, reason: str, where: str | None = None):
+        self.unit, self.reason, self.where = unit, reason, where
+        head = f"{where}：" if where else ""
+        super().__init__(f"{head}单位「{unit}」{reason}；本次未记录任何事件")

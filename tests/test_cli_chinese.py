@@ -20,7 +20,7 @@ from pipeline.cli import main
 #: words a user types or finds in kexie's files: commands, format names, products, --format values.
 #: Status words (complete, incomplete, review, error) are JSON data, never words of a sentence.
 ALLOWED = {
-    "kexie", "fill", "check", "extract", "validate", "confirm", "scores", "announce", "workdays", "packet", "notice", "program",
+    "kexie", "fill", "check", "extract", "validate", "confirm", "scores", "announce", "workdays", "packet", "notice", "program", "record", "status",
     "PDF", "DOCX", "YAML", "JSON", "CSV", "Excel", "HTML", "Word", "LibreOffice", "CPU", "chinesecalendar",
     "table", "json", "csv", "xlsx", "html",  # values of --format
 }

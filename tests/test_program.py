@@ -46,7 +46,7 @@ def test_check_reports_every_problem_at_once_with_the_expected_sub_keys(run, tmp
     out = result.output
     assert "有 7 处问题" in out
     assert "「文号」应写成 {前缀, 年份, 序号}，例如 {前缀: 科协调函改字, 年份: 2026, 序号: 3}" in out
-    assert "「经费.支付.1」应写成 {阶段, 比例}，例如 {阶段: 项目任务书签订后, 比例: 50}" in out
+    assert "「经费.支付.1」应写成 {阶段, 比例, 条件}，例如 {阶段: 项目任务书签订后, 比例: 50}" in out
     assert "「日期.截止」日期不存在（该月没有这一天），现为「2026-04-31」" in out
     assert "「公示.计日」只能是工作日或自然日，现为「工作天」" in out
     assert "「联系人.1」缺少必填的键「电话」" in out and "电话: 010-68572088" in out

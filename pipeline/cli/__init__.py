@@ -18,6 +18,7 @@ from .notice import notice  # noqa: E402
 from .packet import packet  # noqa: E402
 from .program import program  # noqa: E402
 from .scores import scores  # noqa: E402
+from .status import record, status  # noqa: E402
 from .validate import validate  # noqa: E402
 from .workdays import workdays  # noqa: E402
 
@@ -45,4 +46,6 @@ main.add_command(workdays)
 main.add_command(packet)
 main.add_command(notice)
 main.add_command(program)
+main.add_command(record)
+main.add_command(status)
 chinese.usage_in_chinese(main)

@@ -8,6 +8,7 @@ batch-level checks run (the same file twice, the same unit twice) and every file
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
@@ -86,4 +87,20 @@ def validate_files(paths, form: FormDefinition, program: dict | None = None, *, 
                    for entry, digest in results]
     finally:
         decisions.close()
-    return finish([verdict_for(entry, form, program, digest) for entry, digest in results], form)
+    verdicts = [verdict_for(entry, form, program, digest) for entry, digest in results]
+    warn_suspended(verdicts, form, program, workspace or DEFAULT_WORKSPACE)
+    return finish(verdicts, form)
+
+
+def warn_suspended(verdicts: list[Verdict], form: FormDefinition, program: dict | None, workspace) -> None:
+    """A warning on each applicant suspended from applying by the call's deadline (kexie status)."""
+    if form.identity is None:
+        return
+    from ..status import suspension_problems
+
+    on = ((program or {}).get("日期") or {}).get("截止") or date.today()
+    found = suspension_problems([form.applicant_of(v.fields) for v in verdicts], workspace, on)
+    for verdict, sentences in zip(verdicts, found):
+        name = form.applicant_of(verdict.fields)
+        verdict.problems.extend(Problem(form.identity.applicant, "rule", f"{form.identity.applicant}「{name}」{s}",
+                                        severity="warning") for s in sentences)
