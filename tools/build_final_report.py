@@ -60,7 +60,7 @@ TASK_PRINTED_ROWS = 5
 
 OUTPUT_HEADER = (("序号",), ("成果名称",), ("类型",), ("时间",), ("说    明",))
 OUTPUT_KEYS = ("序号", "成果名称", "类型", "时间", "说明")
-OUTPUT_WIDTHS = (Mm(14), Mm(52), Mm(24), Mm(26), Mm(40))
+OUTPUT_WIDTHS = (Mm(14), Mm(48), Mm(24), Mm(30), Mm(40))  # 时间 「2027年12月」 on one line
 OUTPUT_PRINTED_ROWS = 6
 
 ACCOUNT_HEADER = (("科    目",), ("预算数", "（万元）"), ("决算数", "（万元）"), ("说    明",))
