@@ -159,6 +159,7 @@ def test_prefilled_for_each_funded_project_from_results(run, tmp_path, results_x
     path = tmp_path / "out" / "宜昌市科学技术协会-结项报告.docx"
     text = docx_text(path)
     assert not TAGS.search(text)
+    assert text.splitlines()[0] == "2026年度地方科协深化改革工作试点"  # the programme's 名称 on the cover
     for value in (project["项目名称"], project["负责人"], project["手机"], "2026年7月至2027年6月", "33.00",
                   "□通过验收　□暂缓验收　□验收不通过"):
         assert value in text, value

@@ -87,8 +87,11 @@ PERIOD = ("计划.试点期间.开始.year ~ '年' ~ 计划.试点期间.开始.
 
 def cover(doc):
     """Page 1: 计划名称 (or a 项目类别 line), title, four underlined lines, issuer."""
-    db.add_paragraph(doc, "{%p if 计划名称|string|trim %}", line=Pt(2), size=Pt(2))
-    db.add_paragraph(doc, tag("计划名称"), db.KAITI, db.ERHAO, "center", line=Pt(36), before=28)
+    # The data's 计划名称, else the programme's 名称 when one is given (a pre-filled form always
+    # has one: 项目起止时间 is its 试点期间), else a line to write it on.
+    db.add_paragraph(doc, "{%p if 计划名称|string|trim or 计划 is defined %}", line=Pt(2), size=Pt(2))
+    db.add_paragraph(doc, tag("计划名称 if 计划名称|string|trim else 计划.名称"), db.KAITI, db.ERHAO, "center",
+                     line=Pt(36), before=28)
     db.add_paragraph(doc, "{%p else %}", line=Pt(2), size=Pt(2))
     line = db.add_paragraph(doc, "", line=Pt(36), before=28)
     line.paragraph_format.left_indent = Mm(30)
@@ -181,10 +184,11 @@ def outputs(doc):
     table = db.add_table(doc, list(OUTPUT_WIDTHS))
     header_row(table, OUTPUT_HEADER)
     db.write_cell(db.add_row(table).cells[0],
-                  "{%tr for r in 项目成果|pad_rows(" + str(OUTPUT_PRINTED_ROWS) + ") %}", line=TABLE_LINE)
+                  "{%tr for 成果 in 项目成果|pad_rows(" + str(OUTPUT_PRINTED_ROWS) + ") %}", line=TABLE_LINE)
     row = db.add_row(table, Mm(10), cant_split=True)
+    # a loop name of its own: `kexie check` lists the columns under the table they belong to
     for cell, key in zip(row.cells, OUTPUT_KEYS):
-        db.write_cell(cell, tag(f"r.{key}"), size=db.XIAOSI,
+        db.write_cell(cell, tag(f"成果.{key}"), size=db.XIAOSI,
                       align="left" if key in ("成果名称", "说明") else "center", line=TABLE_LINE)
     db.write_cell(db.add_row(table).cells[0], "{%tr endfor %}", line=TABLE_LINE)
 
