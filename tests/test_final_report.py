@@ -211,6 +211,19 @@ def test_a_results_row_without_a_needed_column_stops_that_record(run, tmp_path, 
     assert not list((tmp_path / "nophone").glob("*.docx"))  # never a document with a blank in it
 
 
+def test_the_verdicts_printed_are_the_programmes_own(tmp_path):
+    """A programme that lists its 验收 verdicts (验收.结论, seed 003) has them printed in the 验收意见 box."""
+    from pipeline.program import load_program
+    from pipeline.render import build_context, find_template, render_docx
+
+    spec = find_template("结项报告")
+    program = {**load_program(PROGRAM), "验收": {"结论": ["通过验收", "验收不通过"]}}
+    path = tmp_path / "结项报告.docx"
+    path.write_bytes(render_docx(spec, build_context(spec, {}, program), record="空白表"))
+    text = docx_text(path)
+    assert "验收结论：□通过验收　□验收不通过" in text and "暂缓验收" not in text
+
+
 def test_template_is_what_the_builder_makes(tmp_path):
     import build_final_report
 

@@ -238,8 +238,10 @@ def review_box(doc):
     db.write_cell(cell, "（由项目管理单位组织专家填写）", valign="top", line=TABLE_LINE)
     for _ in range(5):
         db.write_cell(cell, "", valign="top", line=TABLE_LINE)
-    # 验收结论 choices: the sidecar's default (seed 003), or the data's/programme's own list
-    db.write_cell(cell, tag("'验收结论：' ~ ('□' ~ 验收结论|join('　□'))"), valign="top", line=TABLE_LINE)
+    # 验收结论 choices: the programme's 验收.结论 when it has them, else the data's or the sidecar's
+    # default (seed 003 第十三条: 通过验收、暂缓验收、验收不通过)
+    choices = "(计划.验收.结论 if 计划 is defined and 计划.验收 is defined else 验收结论)"
+    db.write_cell(cell, tag(f"'验收结论：□' ~ {choices}|join('　□')"), valign="top", line=TABLE_LINE)
     db.write_cell(cell, "", valign="top", line=TABLE_LINE)
     db.write_cell(cell, "验收组组长（签字）：", valign="top", line=TABLE_LINE)
     date = db.write_cell(cell, "年    月    日", align="right", valign="top", line=TABLE_LINE)
