@@ -88,6 +88,7 @@ def table_rows(path, first_header):
 # --- read back ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # LibreOffice, once for the module
 def test_every_field_row_and_mark_read_exactly(returned, validated):
     _, truths = returned
     _, _, entries = validated
@@ -99,6 +100,7 @@ def test_every_field_row_and_mark_read_exactly(returned, validated):
         assert entry["doubts"] == [], name
 
 
+@pytest.mark.slow  # LibreOffice, once for the module
 def test_rows_are_the_projects_own(returned, validated):
     _, truths = returned
     _, _, entries = validated
@@ -111,6 +113,7 @@ def test_rows_are_the_projects_own(returned, validated):
     assert yichang["经费决算.合计.决算数"] == "31.20"  # as the unit wrote it, not the sum
 
 
+@pytest.mark.slow  # LibreOffice, once for the module
 def test_verdicts_total_mismatch_marks_and_forbidden_expense(returned, validated):
     _, truths = returned
     result, work, _ = validated
@@ -133,6 +136,7 @@ def test_verdicts_total_mismatch_marks_and_forbidden_expense(returned, validated
     assert [c.value for c in sheet[1]][:3] == ["文件", "承担单位", "项目名称"]
 
 
+@pytest.mark.slow  # LibreOffice, once for the module
 def test_a_total_that_is_the_sum_passes_and_a_wrong_one_in_budget_is_found(returned, validated):
     """The rule on an entry as read: 绵阳's 合计 equals its rows; the same rows with a budget 合计 off
     by 0.01 are found, and 「/」 rows add nothing."""
