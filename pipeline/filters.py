@@ -202,7 +202,7 @@ def pad_rows(rows, n) -> list:
     return rows + [BlankRow() for _ in range(n - len(rows))]
 
 
-_ITEM_SEPARATORS = re.compile(r"[\r\n；;]+")
+_ITEM_SEPARATORS = re.compile(r"[\r\n\a；;]+")
 
 
 def split_items(text) -> list:

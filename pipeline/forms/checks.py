@@ -11,6 +11,8 @@ front so that a typo in a form file is refused with the key it meant, not silent
 - ``compare``: a value that must not exceed another (已支出金额 ≤ 预算金额, in one row);
 - ``program``: rules against the programme file, each naming the programme key it reads and
   the wording of its message;
+- ``sums``: total fields (``find: total``) that must equal the sum of their column's rows
+  (决算 合计), each with its ``message``;
 - ``duplicates``: keys whose value must be unique within a batch.
 """
 
@@ -21,7 +23,7 @@ import re
 from .definition import FieldSpec
 from .schema import reject_unknown, suggest
 
-CHECK_KEYS = {"blank", "rows", "marks", "exempt", "format_of", "formats", "compare", "program", "duplicates"}
+CHECK_KEYS = {"blank", "rows", "marks", "exempt", "format_of", "formats", "compare", "program", "sums", "duplicates"}
 MARK_PROBLEMS = ("missing_seal", "missing_signature")
 PARSE_KINDS = ("date", "month", "period", "number")
 SEVERITIES = ("error", "warning", "review")
@@ -38,6 +40,7 @@ PROGRAM_RULES = {
 #: is quoted from (禁止支出)
 PROGRAM_RULE_OPTIONS = {"severity", "quote"}
 COMPARE_PLACEHOLDERS = {"值", "上限"}
+SUM_PLACEHOLDERS = {"合计", "各行之和"}
 
 
 def parse_checks(checks, fields: list[FieldSpec], fail) -> dict:
@@ -124,6 +127,12 @@ def parse_checks(checks, fields: list[FieldSpec], fail) -> dict:
         if rule.get("severity", "error") not in SEVERITIES:
             fail(f"{where}的 severity 应为 {'、'.join(SEVERITIES)} 之一")
         _message(rule, where, placeholders, fail)
+    totals = {f.key for f in fields if f.find == "total"}
+    for key, rule in mapping(checks.get("sums", {}), "checks.sums", set(checks.get("sums") or {})).items():
+        if key not in totals:
+            fail(f"checks.sums 中的「{key}」不是合计字段（find: total）{suggest(key, totals)}")
+        mapping(rule, f"checks.sums.{key}", {"message"})
+        _message(rule, f"checks.sums.{key}", SUM_PLACEHOLDERS, fail)
     for key in mapping(checks.get("duplicates", {}), "checks.duplicates", {"unique"}).get("unique") or []:
         known(key, "checks.duplicates")
     return checks

@@ -28,6 +28,9 @@ class FieldSpec:
     columns: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: row tables: what the first column of a total row says (「合计」): that row is no row
     totals: tuple[str, ...] = ()
+    #: a table's total row, one column of it (``经费决算[].决算数``): the value printed in that
+    #: column of the row whose first cell is one of ``labels`` (「合计」)
+    total_of: str = ""
 
     @property
     def is_mark(self) -> bool:

@@ -20,19 +20,20 @@ from .schema import labels_of, reject_unknown, suggest
 FORM_DIR = Path(os.environ.get("KEXIE_FORMS") or Path(__file__).resolve().parent)
 
 KINDS = ("text", "phone", "email", "postcode", "date", "period", "amount", "rows")
-FINDS = ("right", "inline", "box", "rows", "seal", "signature")
+FINDS = ("right", "inline", "box", "rows", "total", "seal", "signature")
 
 _TOP_KEYS = {"form", "title", "identify", "identity", "blind", "fields", "checks"}
 _IDENTIFY_KEYS = {"labels", "min_found"}
 _IDENTITY_KEYS = {"applicant", "columns", "conflicts"}
 _BLIND_KEYS = {"redact", "withhold_scanned_pages"}
-_FIELD_KEYS = {"labels", "kind", "find", "under", "prompts", "until", "after", "between", "columns", "totals"}
+_FIELD_KEYS = {"labels", "kind", "find", "under", "prompts", "until", "after", "between", "columns", "totals", "total_of"}
 # which optional keys make sense for which way of finding a value
 _ALLOWED = {
     "right": {"under", "prompts"},
     "inline": {"prompts"},
     "box": {"prompts", "until", "after"},
     "rows": {"columns", "totals"},
+    "total": {"total_of"},
     "seal": set(),
     "signature": {"between"},
 }
@@ -87,6 +88,7 @@ def parse_form(data, path) -> FormDefinition:
 
     fields = [_parse_field(str(key), spec, fail) for key, spec in fields_data.items()]
     keys = {f.key for f in fields}
+    _check_totals(fields, fail)
     identity = _parse_identity(data.get("identity"), keys, fail)
     blind = _parse_blind(data.get("blind"), fail)
     checks = parse_checks(data.get("checks") or {}, fields, fail)
@@ -94,6 +96,22 @@ def parse_form(data, path) -> FormDefinition:
     return FormDefinition(name=str(data.get("form") or path.stem), title=str(data.get("title") or ""),
                           path=path, fields=tuple(fields), identify_labels=identify_labels,
                           min_found=min_found, groups=groups, identity=identity, blind=blind, checks=checks)
+
+
+def _check_totals(fields: list[FieldSpec], fail) -> None:
+    """A total field names a row table declared before it, and one of its columns other than the first
+    (the first holds 「合计」)."""
+    tables = {}
+    for spec in fields:
+        if spec.find == "rows" and spec.totals:
+            tables[spec.key] = [name for name, _ in spec.columns]
+        elif spec.find == "total":
+            table, _, column = spec.total_of.partition("[].")
+            where = f"字段「{spec.key}」的 total_of「{spec.total_of}」"
+            if table not in tables:
+                fail(f"{where}：「{table}」不是写在它之前、写有 totals（合计行）的行表字段{suggest(table, tables)}")
+            if column not in tables[table][1:]:
+                fail(f"{where}：行表「{table}」没有可合计的「{column}」列{suggest(column, tables[table][1:])}")
 
 
 def _parse_identity(raw, keys: set[str], fail) -> Identity | None:
@@ -156,6 +174,11 @@ def _parse_field(key: str, spec, fail) -> FieldSpec:
         if not isinstance(raw, list) or len(raw) != 2:
             fail(f"{where}的 between 应为两组标签：[签名起点的标签, 签名终点的标签]")
         between = (labels_of(raw[0], f"{where}的 between", fail), labels_of(raw[1], f"{where}的 between", fail))
+    total_of = ""
+    if find == "total":
+        total_of = spec.get("total_of")
+        if not isinstance(total_of, str) or "[]." not in total_of:
+            fail(f"{where}缺少 total_of（合计的是哪个行表的哪一列，如「经费决算[].决算数」）")
     under = spec.get("under")
     if under is not None and not isinstance(under, str):
         fail(f"{where}的 under 应为一个分组标题")
@@ -164,4 +187,4 @@ def _parse_field(key: str, spec, fail) -> FieldSpec:
                      until=labels_of(spec.get("until", []), f"{where}的 until", fail),
                      after=labels_of(spec.get("after", []), f"{where}的 after", fail),
                      between=between, columns=columns,
-                     totals=labels_of(spec.get("totals", []), f"{where}的 totals", fail))
+                     totals=labels_of(spec.get("totals", []), f"{where}的 totals", fail), total_of=total_of)

@@ -48,14 +48,23 @@ def read_fields(layouts: list[PageLayout], form: FormDefinition, path=None, imag
     uncertain = []
     #: the labels of the boxes a seal is stamped in: what else is read there lies under the seal
     stamped = {spec.labels for spec in form.fields if spec.find == "seal"}
+    tables = {}
     for spec in form.fields:
         if spec.find == "rows":
-            table = read_table(matcher, spec)
+            table = tables[spec.key] = read_table(matcher, spec)
             fields[spec.key] = table.rows
             locations[spec.key] = _location(table.found)
             if table.rows and table.missing:
                 doubts.extend({"field": f"{spec.key}[].{name}", "kind": "column_not_found",
                                "message": f"表头中找不到「{name}」列，该列未能读出"} for name in table.missing)
+        elif spec.find == "total":
+            key, _, column = spec.total_of.partition("[].")
+            table = tables[key]
+            fields[spec.key] = (table.total or {}).get(column, "")
+            locations[spec.key] = _location(table.found)
+            if table.found is not None and table.total is None:
+                doubts.append({"field": spec.key, "kind": "not_found",
+                               "message": f"未能在表中找到「{spec.labels[0]}」一行"})
         elif spec.is_mark:
             mark_specs.append(spec)
             fields[spec.key] = False

@@ -29,6 +29,8 @@ class RowTable:
     rows: list[dict] = field(default_factory=list)
     found: Found | None = None
     missing: list[str] = field(default_factory=list)
+    #: the table's total row (column → text), when it has one (the first column says 「合计」)
+    total: dict | None = None
 
 
 def read_table(matcher: Matcher, spec: FieldSpec) -> RowTable:
@@ -38,8 +40,9 @@ def read_table(matcher: Matcher, spec: FieldSpec) -> RowTable:
         header = _header_after(matcher, title, spec)
         if header is not None:
             names = {name for name, _ in header}
-            return RowTable(_read_rows(matcher, header, spec), Found(header[0][1]),
-                            [name for name, _ in spec.columns if name not in names])
+            table = RowTable(found=Found(header[0][1]), missing=[name for name, _ in spec.columns if name not in names])
+            table.rows = _read_rows(matcher, header, spec, table)
+            return table
     return RowTable()
 
 
@@ -72,7 +75,7 @@ def _match_header(row: list[Region], spec: FieldSpec):
     return matched if len(matched) >= max(2, (len(spec.columns) + 1) // 2) else None
 
 
-def _read_rows(matcher: Matcher, header, spec: FieldSpec) -> list[dict]:
+def _read_rows(matcher: Matcher, header, spec: FieldSpec, table: RowTable) -> list[dict]:
     names = [name for name, _ in spec.columns]
     totals = {fold(label) for label in spec.totals}
     columns = [(name, (cell.box.x0 + cell.box.x1) / 2) for name, cell in header]
@@ -111,7 +114,9 @@ def _read_rows(matcher: Matcher, header, spec: FieldSpec) -> list[dict]:
                 unsure.append((name, cell))
         bottom = min(c.box.bottom for c in row)
         if fold(values.get(names[0], "")) in totals:
-            continue  # the table's 合计 row: no row of its own
+            if table.total is None:
+                table.total = {name: values.get(name, "") for name in names}
+            continue  # the table's 合计 row: no row of its own (its values are read by total fields)
         if cut is not None and continues(cut, values, names[0]):
             for name, value in values.items():
                 cut[name] = _run_on(cut[name], value)

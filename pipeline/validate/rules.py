@@ -10,6 +10,7 @@ problem (需人工核对), never a confident one.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from ..dates import nonexistent_written_date, parse_date, parse_month, parse_period
 from ..forms import FormDefinition, flat_items, key_matches
@@ -60,6 +61,7 @@ def check_entry(entry: dict, form: FormDefinition, program: dict | None = None) 
             problems.append(Problem(key, "blank", blank_message, **where(key)))
     problems.extend(_check_formats(checks, fields, exempt, where))
     problems.extend(_check_compare(checks, fields, exempt, where))
+    problems.extend(_check_sums(checks, form, fields, exempt, where))
     if program is not None:
         problems.extend(check_program(checks.get("program") or [], entry, fields, program, exempt, where))
     return _doubted(problems, entry.get("confidence") or {}, fields)
@@ -173,4 +175,26 @@ def _check_compare(checks, fields, exempt, where) -> list[Problem]:
             if number is not None and ceiling is not None and number > ceiling:
                 message = rule["message"].format(值=str(value).strip(), 上限=str(limit).strip())
                 problems.append(Problem(key, "rule", message, **where(key)))
+    return problems
+
+
+def _check_sums(checks, form: FormDefinition, fields, exempt, where) -> list[Problem]:
+    """A total row's value (合计) equals the sum of its column, to the fen; rows holding 「/」 or
+    nothing add nothing. A value that is no number is the format rule's to report."""
+    problems = []
+    for key, rule in (checks.get("sums") or {}).items():
+        table, _, column = form.field(key).total_of.partition("[].")
+        value = fields.get(key)
+        if _skipped(key, value, exempt):
+            continue
+        cells = [row.get(column) for row in fields.get(table) or []]
+        cells = [c for c in cells if isinstance(c, str) and not is_blank(c) and c.strip() != "/"]
+        numbers = [parse_number(c) for c in cells]
+        total = parse_number(value)
+        if total is None or any(n is None for n in numbers):
+            continue
+        added = sum(numbers, Decimal(0))
+        if abs(total - added) >= Decimal("0.005"):
+            message = rule["message"].format(合计=str(value).strip(), 各行之和=f"{added:.2f}")
+            problems.append(Problem(key, "rule", message, **where(key)))
     return problems
