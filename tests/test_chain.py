@@ -216,3 +216,19 @@ def test_the_chain_counts_every_sheet_the_packet_wrote(seed004):
     sheets = fill_score_sheets.sheet_paths(out / "评审")
     assert len(sheets) > 3
     assert f"计入评分表 {len(sheets)} 份" in results["scores"].output
+
+
+def test_a_programme_folder_gets_applicants_of_its_kind_within_its_funds(tmp_path):
+    program = yaml.safe_load((SAMPLES / "program.yaml").read_text(encoding="utf-8"))
+    program["名称"] = "益阳市科协学会服务能力提升计划"
+    program["经费"].update({"下限": 20000, "上限": 50000})
+    (tmp_path / "program.yaml").write_text(yaml.safe_dump(program, allow_unicode=True), encoding="utf-8")
+    roster_path, experts_path = make_samples.write_programme_samples(tmp_path)
+    read = (lambda path, sheet: list(openpyxl.load_workbook(path, read_only=True)[sheet]
+                                     .iter_rows(min_row=2, values_only=True)))
+    roster, experts = read(roster_path, "名单"), read(experts_path, "专家")
+    assert roster and all(row[1].endswith(("学会", "协会")) and row[3] and row[4] for row in roster)
+    assert all(20000 <= row[10] <= 50000 for row in roster)
+    groups = {row[2] for row in experts}
+    assert len(experts) == 5 * len(groups) and {row[13] for row in roster} <= groups
+    assert make_samples.programme_samples(program) == make_samples.programme_samples(program)  # deterministic
