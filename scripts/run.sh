@@ -1,22 +1,17 @@
 #!/usr/bin/env bash
-# Set up, then run the main job on the bundled samples into outputs/:
-# the notice, the blank form, 任务书 and 公示 from the roster; 形式审查 of the returned forms
-# in samples/returned/ with Excel/HTML/JSON reports; review packets for the experts.
+# Set up, then run the main job on the bundled samples: the whole chain of every sample programme
+# (scripts/chain.sh) — the 2026 试点 in samples/ and each folder of samples/programs/ that holds a
+# program.yaml — each into outputs/<计划名称>/: 通知, blank and pre-filled 申报书, 形式审查 of the
+# returned forms, 补正通知, review packets, filled score sheets → results.xlsx, 公示 and 任务书.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-K=.venv/bin/kexie
-P=samples/program.yaml
-# exit status 1 means "done, but some items need attention" (listed in the output and reports)
-attention_ok() { "$@" || [ $? -eq 1 ]; }
-
-$K fill 通知 --program $P --out outputs/通知 --pdf
-$K fill 申报书 --out outputs/空白申报书 --pdf
-$K fill 任务书 --data samples/roster.xlsx --program $P --out outputs/任务书 --pdf
-$K fill 公示 --data samples/roster.xlsx --program $P --out outputs/公示 --pdf
-attention_ok $K validate samples/returned --program $P --db outputs/kexie.sqlite \
-  --report outputs/形式审查/形式审查.xlsx --report outputs/形式审查/形式审查.html --report outputs/形式审查/形式审查.json
-attention_ok $K notice outputs/形式审查/形式审查.json --program $P --db outputs/kexie.sqlite --out outputs/补正通知 --date 2026-09-29
-attention_ok $K packet outputs/形式审查/形式审查.json --experts samples/experts.xlsx --program $P --out outputs/评审
-echo "完成：文书在 outputs/ 下；形式审查报告见 outputs/形式审查/，补正通知见 outputs/补正通知/；发给专家的评审包见 outputs/评审/评审包/，"
-echo "      分配表和 manifest.json 见 outputs/评审/办公室/（留存，勿发给专家）。"
+programmes=(samples)
+for folder in samples/programs/*/; do
+  [ -f "$folder/program.yaml" ] && programmes+=("${folder%/}")
+done
+for folder in "${programmes[@]}"; do
+  bash scripts/chain.sh "$folder"
+done
+echo "全部完成：${#programmes[@]} 个计划的文书在 outputs/<计划名称>/ 下（发给专家的评审包在其中 评审/评审包/，"
+echo "      评审/办公室/ 留存，勿发给专家）。"

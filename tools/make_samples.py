@@ -3,9 +3,16 @@
 Deterministic: a fixed random seed, so running it again gives the same file.
 The 24 rows are invented but realistic: one row per 申报单位 / 试点单位 pair (a provincial
 科协 applying for one of its 地市级科协, or a provincial 科协 as its own pilot), with a
-project drawn from the five 试点内容 of the 申报指南 (seed 004, 附件1).
+project drawn from the five 试点内容 of the 申报指南 (seed 004, 附件1). Every unit of a sample
+returned form (samples/returned/) is among them: a 申报名单 lists every unit that applied, or its
+funded project has no 项目名称 or 负责人 for the 公示 and 任务书.
+
+A further programme's folder (samples/programs/<计划简称>/, holding only its program.yaml) gets its
+own roster.xlsx and experts.xlsx from ``write_programme_samples``: applicants of the kind the
+programme addresses (POOLS), amounts within its 经费, experts in its review groups.
 
     python tools/make_samples.py [--out samples/roster.xlsx]
+    python tools/make_samples.py --programme samples/programs/益阳学会服务能力提升计划
 """
 
 from __future__ import annotations
@@ -51,7 +58,9 @@ UNITS = [
     ("新疆维吾尔自治区科学技术协会", "昌吉回族自治州科学技术协会", "昌吉州", "新疆维吾尔自治区昌吉市延安北路98号", "831100", "cjkx"),
     ("上海市科学技术协会", "上海市浦东新区科学技术协会", "浦东新区", "上海市浦东新区世纪大道2001号", "200135", "pdkx"),
     ("宁夏回族自治区科学技术协会", "宁夏回族自治区科学技术协会", "宁夏", "宁夏回族自治区银川市金凤区北京中路160号", "750002", "nxast"),
-    ("海南省科学技术协会", "海南省科学技术协会", "海南", "海南省海口市美兰区海府路59号", "570203", "hainanast"),
+    # the provincial pilot of samples/returned/西藏自治区科学技术协会.pdf (it took 海南's place: the other
+    # rows, drawn in the same order, stay as they were)
+    ("西藏自治区科学技术协会", "西藏自治区科学技术协会", "西藏", "西藏自治区拉萨市城关区江苏路22号", "850000", "xzast"),
 ]
 
 SURNAMES = list("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程魏苏吕丁任沈姚卢钟汪范陆金石廖贾韦付方")
@@ -165,6 +174,20 @@ def make_rows(seed: int = SEED) -> list[list]:
     return rows
 
 
+def unit_row(rng: random.Random, number: int, unit: tuple, themes: list, amount, groups: list,
+             duties: list) -> list:
+    """One roster row (HEADERS) for ``unit`` (申报单位, 试点单位, place, 通讯地址, 邮编, e-mail stem)."""
+    applicant, pilot, place, address, postcode, stem = unit
+    title, goal, indicators = rng.choice(themes)
+    counts = indicator_counts(rng)
+    chosen = sorted(rng.sample(range(len(indicators)), rng.randint(3, min(5, len(indicators)))))
+    mobile = rng.choice(MOBILE_PREFIXES) + "".join(str(rng.randint(0, 9)) for _ in range(8))
+    mail = f"{stem}{rng.randint(1, 99):02d}@{rng.choice(MAIL_DOMAINS)}"
+    return [number, applicant, pilot, title.format(地=place), person_name(rng, compound=False),
+            rng.choice(duties), mobile, mail, address, postcode, amount, goal,
+            "\n".join(indicators[i].format(**counts) for i in chosen), rng.choice(groups)]
+
+
 def write_roster(path: Path, rows: list[list]) -> None:
     wb = Workbook()
     ws = wb.active
@@ -231,11 +254,77 @@ def write_experts(path: Path, experts: list[list]) -> None:
     wb.save(path)
 
 
+POOLS_FILE = Path(__file__).resolve().parent / "sample_pools.yaml"
+EXPERTS_PER_GROUP = 5  # 「去掉最高最低分」 needs at least 5 reviewers (samples/program.yaml 评审规则)
+
+
+def programme_pool(program: dict) -> dict | None:
+    """The sample pool (tools/sample_pools.yaml) of the applicants ``program`` addresses; None: UNITS."""
+    import yaml
+
+    text = "".join(str(program.get(key) or "") for key in ("名称", "发文机关", "申报范围"))
+    pools = yaml.safe_load(POOLS_FILE.read_text(encoding="utf-8"))
+    return next((pool for pool in pools if any(word in text for word in pool["适用"])), None)
+
+
+def programme_amounts(rng: random.Random, program: dict, count: int) -> list:
+    """Proposed amounts within the programme's 经费 (下限..上限, round figures); none (blank) for
+    因素法, whose amounts come from the scores (pipeline/scores.py)."""
+    funds = program.get("经费") or {}
+    if funds.get("分配方式") == "因素法":
+        return [None] * count
+    top = int(funds["上限"])
+    low = int(funds.get("下限") or top // 2)
+    step = 10000 if top >= 100000 else 1000
+    choices = list(range(-(-low // step) * step, top + 1, step)) or [top]
+    return [rng.choice(choices) for _ in range(count)]
+
+
+def programme_samples(program: dict, seed: int = SEED) -> tuple[list[list], list[list]]:
+    """(roster rows, experts) for a programme: its pool's applicants, amounts within its 经费,
+    five experts in each of its review groups; the 2026 试点's when no pool fits."""
+    pool = programme_pool(program)
+    if pool is None:
+        rows = make_rows(seed)
+        return rows, make_experts(rows, seed)
+    rng = random.Random(f"{seed}:{pool['名称']}")
+    units = [tuple(unit) for unit in pool["单位"]]
+    amounts = programme_amounts(rng, program, len(units))
+    themes = [tuple(theme) for theme in pool["主题"]]
+    rows = [unit_row(rng, i + 1, unit, themes, amounts[i], pool["组别"], pool["职务"])
+            for i, unit in enumerate(units)]
+    experts = []
+    places = list(pool["专家单位"])
+    for i in range(EXPERTS_PER_GROUP * len(pool["组别"])):
+        avoid = f"{rows[0][1]}" if i == 1 else ""  # one declared conflict of interest, as in seed 004's list
+        experts.append([person_name(rng, compound=False), places[i % len(places)],
+                        pool["组别"][i % len(pool["组别"])], rng.choice(EXPERT_TITLES), avoid])
+    return rows, experts
+
+
+def write_programme_samples(folder, seed: int = SEED) -> tuple[Path, Path]:
+    """Write ``folder``/roster.xlsx and experts.xlsx from ``folder``/program.yaml (deterministic)."""
+    import yaml
+
+    folder = Path(folder)
+    program = yaml.safe_load((folder / "program.yaml").read_text(encoding="utf-8"))
+    rows, experts = programme_samples(program, seed)
+    write_roster(folder / "roster.xlsx", rows)
+    write_experts(folder / "experts.xlsx", experts)
+    return folder / "roster.xlsx", folder / "experts.xlsx"
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--programme", type=Path, help="a programme folder holding program.yaml: "
+                        "write its roster.xlsx and experts.xlsx")
     args = parser.parse_args(argv)
+    if args.programme:
+        roster, experts = write_programme_samples(args.programme, args.seed)
+        print(f"wrote {roster} and {experts}")
+        return
     rows = make_rows(args.seed)
     write_roster(args.out, rows)
     experts = make_experts(rows, args.seed)
