@@ -70,14 +70,11 @@ def wording_table() -> dict[str, dict[str, str]]:
 
 def complete(program: dict) -> dict:
     """The programme with what its documents read filled in from the rules: 「称谓」 from the
-    kind's nouns (the file's own 「称谓」 wins), 「协议」 任务书 with the 发文机关 as 甲方."""
+    kind's nouns (the file's own 「称谓」 wins), 「协议.名称」 任务书 unless it says 责任书."""
     nouns = dict(wording_table()[program.get("类别", DEFAULT_KIND)])
     nouns.update(program.get("称谓", {}))
     program["称谓"] = nouns
-    agreement = program.setdefault("协议", {})
-    agreement.setdefault("名称", "任务书")
-    if "发文机关" in program:
-        agreement.setdefault("甲方", program["发文机关"])
+    program.setdefault("协议", {}).setdefault("名称", "任务书")  # 甲方: the template falls back on 发文机关
     return program
 
 

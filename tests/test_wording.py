@@ -38,6 +38,9 @@ def yiyang(tmp_path_factory):
     notice = kexie("fill", "通知", "--program", program, "--out", out)
     agreement = kexie("fill", "责任书", "--data", YIYANG / "roster.xlsx", "--program", program, "--out", out)
     assert notice.exit_code == 0 and agreement.exit_code == 0, notice.output + agreement.output
+    for args in (("通知",), ("责任书", "--data", YIYANG / "roster.xlsx")):  # check agrees with fill
+        checked = kexie("check", *args, "--program", program)
+        assert checked.exit_code == 0 and "检查通过" in checked.output, checked.output
     return out
 
 
@@ -65,7 +68,7 @@ def test_yiyang_notice_names_both_issuers_in_the_flag_and_the_signature_and_no_p
     # 落款: each issuer in the order of the 标志, then the date (7.3.5)
     assert lines[-3:] == [ISSUERS[0], ISSUERS[1], "2018年5月18日"], lines[-3:]
     assert "本计划设立以下类别：学术交流项目、社会化服务项目、学会建设项目。" in text
-    assert "4．经费额度：每个项目经费额度为2-5万元，根据实际内容调整。经费于经公示无异议、项目责任书签订后一次性拨付。" in text
+    assert "4．经费额度：每个项目经费额度为2-5万元，根据实际内容调整。经费于项目责任书签订后一次性拨付。" in text
 
 
 def test_yiyang_agreement_is_a_zerenshu_with_its_parties_and_one_payment(yiyang):
@@ -77,7 +80,7 @@ def test_yiyang_agreement_is_a_zerenshu_with_its_parties_and_one_payment(yiyang)
     assert "甲方（盖章）：益阳市科学技术协会" in text and "乙方（盖章）：益阳市农学会" in text
     # one payment of 100 %: no table of stages, no 尾款
     assert "尾款" not in text and "分期" not in text and "第一期" not in text
-    assert "人民币50,000.00元（大写：伍万元整），于经公示无异议、项目责任书签订后一次性拨付至乙方单位账户。" in text
+    assert "人民币50,000.00元（大写：伍万元整），于项目责任书签订后一次性拨付至乙方单位账户。" in text
     assert "乙方未通过结项验收的，收回已拨付的项目资金，并连续2年取消其申报资格。" in text
     assert "\n2018年\n" in text and "2026年" not in text  # the cover's year is the programme's, not today's
 

@@ -262,6 +262,8 @@ def build_notice(out: Path) -> None:
 
 
 # --------------------------------------------------------------------------- 任务书
+#: 甲方 of the agreement: 「协议.甲方」, else the (主办) 发文机关
+PARTY_A = "{{ 计划.协议.甲方 if 计划.协议.甲方 is defined else 计划.发文机关 }}"
 BODY = XIAOSI  # 任务书 body: 仿宋 小四 on a 22 pt line: cover + about three pages
 LINE = Pt(22)
 CELL = XIAOSI
@@ -326,14 +328,14 @@ def build_task(out: Path) -> None:
             row_tag(cover, "endif", size=SANHAO)
     for _ in range(3):
         para(doc, "")
-    para(doc, "{{ 计划.协议.甲方 }}", FANGSONG, SANHAO, "center")
-    para(doc, "{{ 计划.试点期间.开始.year }}年", FANGSONG, SANHAO, "center")  # the year it is signed in
+    para(doc, PARTY_A, FANGSONG, SANHAO, "center")
+    para(doc, "{{ 计划.文号.年份 }}年", FANGSONG, SANHAO, "center")  # the programme's year, not today's
 
     # 正文
     db.page_break(doc)
     para(doc, "{{ 计划.名称 }}", XIAOBIAOSONG, ERHAO, "center", line=Pt(34))
     para(doc, "项目{{ 计划.协议.名称 }}", XIAOBIAOSONG, ERHAO, "center", line=Pt(34), after=10)
-    tp(doc, "甲方（项目组织单位）：{{ 计划.协议.甲方 }}", indent=0)
+    tp(doc, "甲方（项目组织单位）：" + PARTY_A, indent=0)
     tp(doc, "乙方（项目承担单位）：{{ 申报单位 }}", indent=0)
     tp(doc, "根据《{{ 计划.标题 }}》（{{ 计划.文号|wenhao }}）有关要求，经形式审查、专家评审和公示，"
             "乙方申报的项目获准立项。为明确双方责任，保证项目顺利实施，甲乙双方经协商一致，签订本{{ 计划.协议.名称 }}。")
@@ -452,7 +454,7 @@ def build_task(out: Path) -> None:
     tp(doc, "", indent=0, keep=True)
     sign = db.add_table(doc, [Mm(78), Mm(78)])
     borderless(sign)
-    for left, right, height in (("甲方（盖章）：{{ 计划.协议.甲方 }}", "乙方（盖章）：{{ 申报单位 }}", Mm(22)),
+    for left, right, height in (("甲方（盖章）：" + PARTY_A, "乙方（盖章）：{{ 申报单位 }}", Mm(22)),
                                 ("负责人（签字）：", "负责人（签字）：", Mm(16)),
                                 ("日期：     年    月    日", "日期：     年    月    日", Mm(10))):
         row = db.add_row(sign, height=height, cant_split=True)
