@@ -45,7 +45,7 @@ def joint_flag(doc, single) -> None:
     """The 发文机关标志: the issuers' names stacked in red with 「文件」 (计划.发文机关标志) to their
     right when several issue jointly; otherwise what ``single(doc)`` writes."""
     p_tag(doc, "if " + JOINT)
-    table = db.add_table(doc, [Mm(112), Mm(40)])
+    table = db.add_table(doc, [Mm(100), Mm(26)])  # 「文件」 close to the names, not spread out
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     db.set_table_borders(table, style="nil")
     row = db.add_row(table)
