@@ -74,7 +74,9 @@ def complete(program: dict) -> dict:
     nouns = dict(wording_table()[program.get("类别", DEFAULT_KIND)])
     nouns.update(program.get("称谓", {}))
     program["称谓"] = nouns
-    program.setdefault("协议", {}).setdefault("名称", "任务书")  # 甲方: the template falls back on 发文机关
+    agreement = program.setdefault("协议", {})  # 甲方: the template falls back on 发文机关
+    agreement.setdefault("名称", "任务书")
+    agreement.setdefault("中期评估", True)
     return program
 
 

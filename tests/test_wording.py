@@ -82,6 +82,7 @@ def test_yiyang_agreement_is_a_zerenshu_with_its_parties_and_one_payment(yiyang)
     assert "尾款" not in text and "分期" not in text and "第一期" not in text
     assert "人民币50,000.00元（大写：伍万元整），于项目责任书签订后一次性拨付至乙方单位账户。" in text
     assert "乙方未通过结项验收的，收回已拨付的项目资金，并连续2年取消其申报资格。" in text
+    assert "中期" not in text and "按要求报送总结报告，配合做好结项验收" in text  # 益阳 holds no 中期评估
     assert "\n2018年\n" in text and "2026年" not in text  # the cover's year is the programme's, not today's
 
 
@@ -105,7 +106,8 @@ def test_pilot_wording_is_unchanged(pilot):
     task = docx_text(pilot / "四川省科学技术协会-任务书.docx")
     for sentence in ("项目任务书", "试点单位", "绵阳市科学技术协会", "甲方（项目组织单位）：中国科协改革工作办公室",
                      "按以下方式分期拨付", "第一期", "乙方未通过中期评估的，甲方不予拨付尾款；未通过结项验收的，不予结项。",
-                     "按期完成试点任务", "宣传推广试点经验", "本任务书自双方签字盖章之日起生效"):
+                     "按期完成试点任务", "宣传推广试点经验", "本任务书自双方签字盖章之日起生效",
+                     "组织中期评估和结项验收", "按要求报送中期报告和总结报告，配合做好中期评估和结项验收"):
         assert sentence in task, sentence
 
 

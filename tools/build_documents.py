@@ -264,6 +264,8 @@ def build_notice(out: Path) -> None:
 # --------------------------------------------------------------------------- 任务书
 #: 甲方 of the agreement: 「协议.甲方」, else the (主办) 发文机关
 PARTY_A = "{{ 计划.协议.甲方 if 计划.协议.甲方 is defined else 计划.发文机关 }}"
+#: 「中期评估和」 where the programme holds one (「协议.中期评估」, seed 004), nothing where not (seed 001)
+MIDTERM = "{{ '中期评估和' if 计划.协议.中期评估 else '' }}"
 BODY = XIAOSI  # 任务书 body: 仿宋 小四 on a 22 pt line: cover + about three pages
 LINE = Pt(22)
 CELL = XIAOSI
@@ -426,7 +428,7 @@ def build_task(out: Path) -> None:
     tp(doc, "五、双方责任", HEITI)
     tp(doc, "（一）甲方责任", KAITI)
     tp(doc, "1．按本{{ 计划.协议.名称 }}约定及时拨付项目经费。")
-    tp(doc, "2．对项目实施进行指导和监督检查，组织中期评估和结项验收。")
+    tp(doc, "2．对项目实施进行指导和监督检查，组织" + MIDTERM + "结项验收。")
     tp(doc, "3．协调有关资源支持项目实施，通过多种渠道宣传推广{{ 计划.称谓.经验 }}。")
     tp(doc, "（二）乙方责任", KAITI)
     tp(doc, "1．按照本{{ 计划.协议.名称 }}确定的目标和考核指标组织实施项目，落实工作人员和配套条件，按期完成{{ 计划.称谓.任务 }}。")
@@ -438,8 +440,8 @@ def build_task(out: Path) -> None:
     tp(doc, "（{{ loop.index }}）{{ 项 }}{{ '。' if loop.last else '；' }}")
     ttag(doc, "endfor")
     ttag(doc, "endif")
-    tp(doc, "3．接受甲方及有关部门的监督检查，按要求报送中期报告和总结报告，"
-            "配合做好中期评估和结项验收，如实提供有关资料。")
+    tp(doc, "3．接受甲方及有关部门的监督检查，按要求报送{{ '中期报告和' if 计划.协议.中期评估 else '' }}总结报告，"
+            "配合做好" + MIDTERM + "结项验收，如实提供有关资料。")
     tp(doc, "4．项目负责人、实施内容、考核指标、经费预算等确需变更的，应提前书面报甲方批准后执行，"
             "不得擅自变更。")
     tp(doc, "5．及时总结凝练{{ 计划.称谓.经验 }}，做好{{ 计划.称谓.成果 }}宣传；发表、宣传项目成果时应注明项目来源。")
