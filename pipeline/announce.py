@@ -3,7 +3,8 @@
 The 公示期 is counted by ``pipeline.workdays`` as the programme says (「公示.天数」, 「公示.计日」
 工作日 or 自然日, the start day counting); the start is the one asked for, else 「公示.开始」. A year
 without an official holiday schedule is refused (``CalendarYearUnknown``) unless the programme's
-「节假日」 supplies it. The document is dated its start day unless told otherwise.
+「节假日」 supplies it. The document is dated its issue day: ``today`` (``--date``), else
+「公示.发布」, else its start day — never the day it is printed, and never after the start.
 
 A row lacking one of ``REQUIRED_COLUMNS`` (a funded unit missing from the roster has no 项目名称
 or 负责人) is left out with its reason, the others are published, and the command exits 1.
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BlankValue, UsageProblem
+from .filters import cn_date
 from .fill import ALL_RECORDS, FillResult, fill
 from .records import load_records
 from .render import find_template
@@ -48,6 +50,12 @@ def announce(results_path, program: dict, out_dir, *, start: _dt.date | None = N
         raise UsageProblem("计划文件未写明「公示.开始」：请用 --start 给出公示开始日期（如 2026-09-28）")
     program = copy.deepcopy(program)
     program["公示"]["开始"] = start  # fill computes 公示期 from here
+    if today is not None:
+        program["公示"]["发布"] = today  # the 落款: the day it is issued
+    issued = program["公示"].get("发布", start)
+    if issued > start:
+        raise UsageProblem(f"公示的落款日期{cn_date(issued)}晚于公示开始日期{cn_date(start)}：公示应在公示期开始之前或当天发布"
+                           "（请改 --date 或计划文件的「公示.发布」）")
     first, last = period_from_program(program, start)
     records = load_records(results_path)
     stopped, kept = [], []

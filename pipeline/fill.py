@@ -23,7 +23,7 @@ from .errors import KexieError
 from .files import move_atomic, sha256_bytes, sha256_file, write_atomic
 from .naming import NameAllocator, expand_pattern, safe_filename
 from .needs import ROWS, Needs, read_needs, record_error
-from .program import derived_values
+from .program import check_template_name, derived_values
 from .records import Record
 from .render import TemplateSpec, build_context, check_encodable, default_name, make_environment, render_docx
 from .workspace import open_store
@@ -132,6 +132,7 @@ class Job:
 def _jobs(spec, records, program, today, needs: Needs) -> list[Job]:
     """One job per record, or one holding all records (and one failed job per record it leaves
     out): a record lacking a value, or leaving one blank, is stopped with its reason."""
+    check_template_name(spec, program)  # 任务书 or 责任书, as the programme signs
     extra = derived_values(program)
     if spec.aggregate:
         rows = [v for v in needs.variables if v.startswith(ROWS)]

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from .dates import as_date
-from .errors import ProgramFileError
+from .errors import ProgramFileError, UsageProblem
 from .funding import funding_problems
 from .program_schema import Key, flow, program_schema
 from .messages import exception_kind, yaml_reason
@@ -56,7 +56,29 @@ def inspect_program(path) -> tuple[dict, list[str]]:
     problems: list[str] = []
     program = _check(data, program_schema(), (), problems)
     problems.extend(_rule_problems(program))
-    return program, problems
+    return complete(program), problems
+
+
+WORDING_FILE = Path(__file__).resolve().parent / "data" / "wording.yaml"
+#: the 类别 whose nouns a programme without 「类别」 uses
+DEFAULT_KIND = "项目"
+
+
+def wording_table() -> dict[str, dict[str, str]]:
+    """The nouns of each kind of programme (pipeline/data/wording.yaml)."""
+    return yaml.safe_load(WORDING_FILE.read_text(encoding="utf-8"))
+
+
+def complete(program: dict) -> dict:
+    """The programme with what its documents read filled in from the rules: 「称谓」 from the
+    kind's nouns (the file's own 「称谓」 wins), 「协议.名称」 任务书 unless it says 责任书."""
+    nouns = dict(wording_table()[program.get("类别", DEFAULT_KIND)])
+    nouns.update(program.get("称谓", {}))
+    program["称谓"] = nouns
+    agreement = program.setdefault("协议", {})  # 甲方: the template falls back on 发文机关
+    agreement.setdefault("名称", "任务书")
+    agreement.setdefault("中期评估", True)
+    return program
 
 
 _MISSING = object()
@@ -176,6 +198,12 @@ def _rule_problems(program: dict) -> list[str]:
         dates = program.get(section, {})
         if first in dates and last in dates and dates[last] < dates[first]:
             problems.append(f"「{section}.{last}」早于「{section}.{first}」")
+    notice = program.get("公示", {})
+    if "发布" in notice and "开始" in notice and notice["发布"] > notice["开始"]:
+        problems.append("「公示.发布」晚于「公示.开始」：公示应在公示期开始之前或当天发布")
+    issuers = [program.get("发文机关")] + program.get("联合发文机关", [])
+    if len(set(issuers)) != len(issuers):
+        problems.append("「联合发文机关」中有与「发文机关」或彼此重复的机关")
     names = [c["名称"] for c in program.get("评审标准", []) if "名称" in c]
     if len(set(names)) != len(names):
         problems.append("「评审标准」中有重名的标准")
@@ -198,11 +226,25 @@ DERIVED_FROM = {"公示期": "公示.开始"}
 
 
 def derived_values(program: dict | None) -> dict:
-    """Values computed from the programme that templates may use (公示期)."""
+    """Values computed from the programme that templates may use: 公示期 (开始, 结束, and 发布,
+    the 公示's 落款 date: 「公示.发布」, else its first day — never the day it is printed)."""
     if program and program.get("公示", {}).get("开始"):
         start, end = announcement_period(program)
-        return {"公示期": {"开始": start, "结束": end}}
+        return {"公示期": {"开始": start, "结束": end, "发布": program["公示"].get("发布", start)}}
     return {}
+
+
+def check_template_name(spec, program: dict | None) -> None:
+    """A template named for a programme key (sidecar 「名称依据」) used under the name the
+    programme gives: 益阳 signs a 责任书, so ``kexie fill 任务书`` with it is refused, and the reverse."""
+    if not spec.named_by or program is None:
+        return
+    wanted = program
+    for part in spec.named_by.split("."):
+        wanted = wanted.get(part) if isinstance(wanted, dict) else None
+    if wanted is not None and wanted != spec.name:
+        raise UsageProblem(f"计划「{program.get('名称', '')}」签订的是{wanted}（计划文件「{spec.named_by}」），"
+                           f"请用 kexie fill {wanted}，不用模板「{spec.name}」")
 
 
 def program_key_hint(dotted: str) -> str:

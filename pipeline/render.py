@@ -8,6 +8,8 @@ A template is a ``.docx`` with Jinja tags plus a sidecar ``.yaml`` of the same n
     默认值: {…}                 # values deep-merged beneath every record
     可选: [试点单位, …]          # values that may be blank (a form left for the applicant)
     汇总: false                 # true: one document from all records (``记录``)
+    别名: [责任书]               # other names the template is found by (``kexie fill 责任书``)
+    名称依据: 协议.名称          # the programme key the name used must equal (else a usage error)
 
 Without a sidecar (or a 文件名), documents are named 「模板名-序号」 from the record's 序号 column,
 else from its position (「模板名-03」): no column is required for a name.
@@ -45,7 +47,7 @@ from .records import MAX_UNZIPPED_BYTES, safe_yaml
 #: where named templates live: $KEXIE_TEMPLATES, else the project's templates/ folder
 TEMPLATE_DIR = Path(os.environ.get("KEXIE_TEMPLATES") or Path(__file__).resolve().parent.parent / "templates")
 
-_META_KEYS = {"标题", "说明", "文件名", "默认值", "可选", "汇总"}
+_META_KEYS = {"标题", "说明", "文件名", "默认值", "可选", "汇总", "别名", "名称依据"}
 
 
 @dataclass
@@ -60,6 +62,7 @@ class TemplateSpec:
     defaults: dict[str, Any] = field(default_factory=dict)
     optional: tuple[str, ...] = ()  # dotted paths that may be blank (and everything beneath them)
     aggregate: bool = False
+    named_by: str = ""  # programme key the name used must equal (「协议.名称」: 任务书 or 责任书)
 
     @property
     def blob(self) -> bytes:
@@ -73,6 +76,8 @@ def find_template(name_or_path: str) -> TemplateSpec:
         path = candidate
     else:
         path = TEMPLATE_DIR / f"{name_or_path}.docx"
+        if not path.is_file():
+            path = _aliased(name_or_path) or path
     if not path.is_file():
         known = sorted(p.stem for p in TEMPLATE_DIR.glob("*.docx")) if TEMPLATE_DIR.is_dir() else []
         hint = f"；可用的模板：{'、'.join(known)}" if known else ""
@@ -80,11 +85,23 @@ def find_template(name_or_path: str) -> TemplateSpec:
     if path.suffix.lower() != ".docx":
         raise TemplateError(name_or_path, "模板应为 Word（.docx）文件")
     check_unzipped(path, MAX_UNZIPPED_BYTES, lambda p, reason: TemplateError(name_or_path, f"模板文件「{p}」{reason}"))
-    spec = TemplateSpec(name=path.stem, path=path)
+    spec = TemplateSpec(name=path.stem if path.stem == candidate.stem else name_or_path, path=path)
     sidecar = path.with_suffix(".yaml")
     if sidecar.is_file():
         _read_sidecar(spec, sidecar)
     return spec
+
+
+def _aliased(name: str) -> Path | None:
+    """The template whose sidecar lists ``name`` among its 别名 (责任书 → 任务书.docx)."""
+    for sidecar in sorted(TEMPLATE_DIR.glob("*.yaml")) if TEMPLATE_DIR.is_dir() else []:
+        try:
+            meta = safe_yaml(sidecar.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError):
+            continue  # a broken sidecar is reported, with its reason, when its own template is used
+        if isinstance(meta, dict) and name in (meta.get("别名") or []) and sidecar.with_suffix(".docx").is_file():
+            return sidecar.with_suffix(".docx")
+    return None
 
 
 def default_name(spec: TemplateSpec, fields: dict, position: int, count: int) -> str:
@@ -136,6 +153,7 @@ def _read_sidecar(spec: TemplateSpec, sidecar: Path) -> None:
         raise TemplateError(spec.name, f"说明文件「{sidecar}」中「可选」应为字段名列表，如 [试点单位, 邮编]")
     spec.optional = tuple(str(v) for v in optional)
     spec.aggregate = bool(meta.get("汇总", False))
+    spec.named_by = str(meta.get("名称依据") or "")
 
 
 # --- the environment -----------------------------------------------------------------------

@@ -120,3 +120,17 @@ def test_workdays_unknown_year_and_programme_holidays(run, tmp_path):
     result = run("workdays", "2027-09-30", "5", "--program", program)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "2027-10-12"
+
+
+def test_dated_its_issue_day_and_never_after_the_start(run, tmp_path, results):
+    """The 落款 is the day the 公示 is issued (--date, else 「公示.发布」, else its start), on or
+    before the first day of the period (issue 13 part 2)."""
+    path, _subs = results
+    program = write_program(tmp_path)
+    issued = run("announce", path, "--program", program, "--out", "gs", "--no-pdf", "--date", "2026-09-25")
+    assert issued.exit_code == 0, issued.output
+    lines = [line for line in announcement(tmp_path).splitlines() if line.strip() and not line.startswith("—")]
+    assert lines[-1] == "2026年9月25日"
+    late = run("announce", path, "--program", program, "--out", "late", "--no-pdf", "--date", "2026-09-29")
+    assert late.exit_code == 2 and "落款日期2026年9月29日晚于公示开始日期2026年9月28日" in late.output
+    assert not (tmp_path / "late" / "公示.docx").exists()

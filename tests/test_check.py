@@ -10,7 +10,7 @@ from conftest import PROGRAM, ROSTER, make_template
 def test_lists_the_variables_of_the_task_book(run):
     result = run("check", "任务书", "--data", ROSTER, "--program", PROGRAM)
     assert result.exit_code == 0, result.output
-    for variable in ("申报单位", "资助金额", "考核指标", "计划.发文机关", "计划.试点期间.开始"):
+    for variable in ("申报单位", "资助金额", "考核指标", "计划.发文机关", "计划.协议.名称", "计划.试点期间.开始"):
         assert f"    {variable}\n" in result.output, variable
     assert "数据（24 条记录）齐全" in result.output
 

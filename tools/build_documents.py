@@ -23,6 +23,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import docx_build as db  # noqa: E402  (tools/ is not a package)
+import issuers  # noqa: E402
 from docx_build import (  # noqa: E402
     ERHAO, FANGSONG, HEITI, KAITI, SANHAO, SIHAO, XIAOBIAOSONG, XIAOSI,
 )
@@ -174,16 +175,22 @@ def build_notice(out: Path) -> None:
     doc = db.new_document()
     page_number_footer(doc)
 
-    # 版头: red 发文机关标志, 文号, red rule
-    flag = para(doc, "", align="center", line=Pt(60), before=12, after=6)
-    run = db.add_run(flag, "{{ 计划.发文机关标志 }}", XIAOBIAOSONG, Pt(40))
-    run.font.color.rgb = RED
-    character_spacing(run, 4)
-    wenhao = para(doc, "{{ 计划.文号|wenhao }}", align="center", after=2)
+    # 版头: red 发文机关标志 (one issuer's, or the joint issuers' names with 「文件」), 文号, red rule
+    def single_flag(doc):
+        flag = para(doc, "", align="center", line=Pt(60), before=12, after=6)
+        run = db.add_run(flag, "{{ 计划.发文机关标志 }}", XIAOBIAOSONG, Pt(40))
+        run.font.color.rgb = RED
+        character_spacing(run, 4)
+
+    issuers.joint_flag(doc, single_flag)
+    wenhao = para(doc, "{{ 计划.文号|wenhao }}", align="center", after=2, before=6)
     bottom_rule(wenhao, size=18)
     para(doc, "", line=Pt(14))
+    tag(doc, "if " + issuers.JOINT)  # the joint issuers are named in the 标志 and the 落款
+    tag(doc, "else")
     para(doc, "{{ 计划.发文机关 }}", align="center")
     para(doc, "")
+    tag(doc, "endif")
 
     # 标题 and 主送
     para(doc, "{{ 计划.标题 }}", XIAOBIAOSONG, ERHAO, "center", line=Pt(36))
@@ -194,13 +201,17 @@ def build_notice(out: Path) -> None:
     # 一、申报要求
     para(doc, "一、申报要求", HEITI, indent=2)
     para(doc, "1．申报范围：{{ 计划.申报范围 }}", indent=2)
-    para(doc, "2．试点内容：{{ 计划.试点内容要求 }}", indent=2)
+    para(doc, "2．{{ 计划.称谓.内容 }}：{% if 计划.项目类别 is defined %}本计划设立以下类别："
+              "{{ 计划.项目类别|join('、') }}。{% endif %}{{ 计划.内容要求 }}", indent=2)
     para(doc, "3．项目周期：原则上为{% if 计划.周期月数 % 12 == 0 %}{{ 计划.周期月数 // 12 }}年"
               "{% else %}{{ 计划.周期月数 }}个月{% endif %}。", indent=2)
-    para(doc, "4．经费额度：每个试点项目经费额度为{{ 计划.经费.下限|wan|replace('.00', '') }}-"
-              "{{ 计划.经费.上限|wan|replace('.00', '') }}万元，根据实际内容调整。"
-              "{% for p in 计划.经费.支付 %}{{ p.阶段 }}支付{{ '%g'|format(p.比例) }}%"
-              "{% if not loop.last %}，{% endif %}{% endfor %}。", indent=2)
+    para(doc, "4．经费额度：每个{{ 计划.称谓.项目 }}经费额度为"
+              "{% if 计划.经费.下限 == 计划.经费.上限 %}{{ 计划.经费.上限|wan|replace('.00', '') }}万元。"
+              "{% else %}{{ 计划.经费.下限|wan|replace('.00', '') }}-"
+              "{{ 计划.经费.上限|wan|replace('.00', '') }}万元，根据实际内容调整。{% endif %}"
+              "{% if 计划.经费.支付|length == 1 %}经费于{{ 计划.经费.支付[0].阶段 }}一次性拨付。"
+              "{% else %}{% for p in 计划.经费.支付 %}{{ p.阶段 }}支付{{ '%g'|format(p.比例) }}%"
+              "{% if not loop.last %}，{% endif %}{% endfor %}。{% endif %}", indent=2)
     para(doc, "5．申报方式：{{ 计划.申报方式 }}申报截止日期为{{ 计划.日期.截止|cn_date }}，逾期不予受理。",
          indent=2)
 
@@ -232,14 +243,14 @@ def build_notice(out: Path) -> None:
     tag(doc, "endfor")
     tag(doc, "endif")
 
-    # 落款
-    signature_block(doc, [
+    # 落款: one issuer (with its 代章), or each joint issuer with a seal place, in the 标志's order
+    issuers.joint_signature(doc, lambda doc: signature_block(doc, [
         "{{ 计划.发文机关 }}",
         "{%tr if 计划.代章 is defined %}",
         "（{{ 计划.代章 }}）",
         "{%tr endif %}",
         "{{ 计划.日期.发布|cn_date }}",
-    ], blank_before=2)
+    ], blank_before=2), "{{ 计划.日期.发布|cn_date }}")
 
     doc.save(out / "通知.docx")
     write_sidecar(out / "通知.yaml", {
@@ -251,6 +262,10 @@ def build_notice(out: Path) -> None:
 
 
 # --------------------------------------------------------------------------- 任务书
+#: 甲方 of the agreement: 「协议.甲方」, else the (主办) 发文机关
+PARTY_A = "{{ 计划.协议.甲方 if 计划.协议.甲方 is defined else 计划.发文机关 }}"
+#: 「中期评估和」 where the programme holds one (「协议.中期评估」, seed 004), nothing where not (seed 001)
+MIDTERM = "{{ '中期评估和' if 计划.协议.中期评估 else '' }}"
 BODY = XIAOSI  # 任务书 body: 仿宋 小四 on a 22 pt line: cover + about three pages
 LINE = Pt(22)
 CELL = XIAOSI
@@ -295,7 +310,7 @@ def build_task(out: Path) -> None:
     for _ in range(2):
         para(doc, "")
     para(doc, "{{ 计划.名称 }}", XIAOBIAOSONG, ERHAO, "center", line=Pt(40))
-    para(doc, "项目任务书", XIAOBIAOSONG, Pt(36), "center", line=Pt(60), before=12)
+    para(doc, "项目{{ 计划.协议.名称 }}", XIAOBIAOSONG, Pt(36), "center", line=Pt(60), before=12)
     for _ in range(3):
         para(doc, "")
     cover = db.add_table(doc, [Mm(44), Mm(96)])
@@ -303,25 +318,29 @@ def build_task(out: Path) -> None:
     for label, value in (("项目名称：", "{{ 项目名称 }}"), ("承担单位：", "{{ 申报单位 }}"),
                          ("试点单位：", "{{ 试点单位 }}"), ("项目负责人：", "{{ 负责人 }}"),
                          ("签订日期：", "     年    月    日")):
+        if label == "试点单位：":  # a 试点 roster names the unit the 试点 is run in; others have none
+            row_tag(cover, "if 试点单位 is defined and 试点单位", size=SANHAO)
         row = db.add_row(cover, height=Mm(13))
         db.write_cell(row.cells[0], label, FANGSONG, SANHAO, "right",
                       valign="bottom", line=Pt(30))
         db.write_cell(row.cells[1], value, FANGSONG, SANHAO, "center", valign="bottom", line=Pt(30))
         db.set_cell_borders(row.cells[1], size=6, top="nil", left="nil", right="nil", bottom="single")
         db.set_cell_borders(row.cells[0], top="nil", left="nil", right="nil", bottom="nil")
+        if label == "试点单位：":
+            row_tag(cover, "endif", size=SANHAO)
     for _ in range(3):
         para(doc, "")
-    para(doc, "{{ 计划.发文机关 }}", FANGSONG, SANHAO, "center")
-    para(doc, "{{ 今天.year }}年", FANGSONG, SANHAO, "center")
+    para(doc, PARTY_A, FANGSONG, SANHAO, "center")
+    para(doc, "{{ 计划.文号.年份 }}年", FANGSONG, SANHAO, "center")  # the programme's year, not today's
 
     # 正文
     db.page_break(doc)
     para(doc, "{{ 计划.名称 }}", XIAOBIAOSONG, ERHAO, "center", line=Pt(34))
-    para(doc, "项目任务书", XIAOBIAOSONG, ERHAO, "center", line=Pt(34), after=10)
-    tp(doc, "甲方（项目组织单位）：{{ 计划.发文机关 }}", indent=0)
+    para(doc, "项目{{ 计划.协议.名称 }}", XIAOBIAOSONG, ERHAO, "center", line=Pt(34), after=10)
+    tp(doc, "甲方（项目组织单位）：" + PARTY_A, indent=0)
     tp(doc, "乙方（项目承担单位）：{{ 申报单位 }}", indent=0)
     tp(doc, "根据《{{ 计划.标题 }}》（{{ 计划.文号|wenhao }}）有关要求，经形式审查、专家评审和公示，"
-            "乙方申报的项目获准立项。为明确双方责任，保证项目顺利实施，甲乙双方经协商一致，签订本任务书。")
+            "乙方申报的项目获准立项。为明确双方责任，保证项目顺利实施，甲乙双方经协商一致，签订本{{ 计划.协议.名称 }}。")
 
     # 一、项目基本信息
     tp(doc, "一、项目基本信息", HEITI)
@@ -342,7 +361,9 @@ def build_task(out: Path) -> None:
 
     wide("项目名称", "{{ 项目名称 }}")
     wide("承担单位（乙方）", "{{ 申报单位 }}")
+    row_tag(info, "if 试点单位 is defined and 试点单位")
     wide("试点单位", "{{ 试点单位 }}")
+    row_tag(info, "endif")
     pair("项目负责人", "{{ 负责人 }}", "职务", "{{ 职务 }}")
     pair("联系电话", "{{ 手机 }}", "电子邮箱", "{{ 电子邮箱 }}")
     pair("通讯地址", "{{ 通讯地址 }}", "邮编", "{{ 邮编 }}")
@@ -372,6 +393,10 @@ def build_task(out: Path) -> None:
 
     # 四、经费及拨付
     tp(doc, "四、经费及拨付", HEITI, before=6)
+    ttag(doc, "if 计划.经费.支付|length == 1")  # one payment: no table of stages, no 尾款
+    tp(doc, "甲方资助乙方项目经费人民币{{ 资助金额|yuan }}元（大写：{{ 资助金额|rmb_upper }}），"
+            "于{{ 计划.经费.支付[0].阶段 }}一次性拨付至乙方单位账户。")
+    ttag(doc, "else")
     tp(doc, "甲方资助乙方项目经费人民币{{ 资助金额|yuan }}元（大写：{{ 资助金额|rmb_upper }}），"
             "拨付至乙方单位账户，按以下方式分期拨付：", keep=True)
     pay = db.add_table(doc, [Mm(20), Mm(74), Mm(22), Mm(40)])
@@ -394,16 +419,19 @@ def build_task(out: Path) -> None:
     value_cell(total.cells[1], "")
     value_cell(total.cells[2], "100%", align="center")
     value_cell(total.cells[3], "{{ 资助金额|yuan }}", align="right")
-    tp(doc, "乙方未通过中期评估的，甲方不予拨付尾款；未通过结项验收的，不予结项。", before=6)
+    ttag(doc, "endif")
+    tp(doc, "{% if 计划.经费.支付|length > 1 %}乙方未通过中期评估的，甲方不予拨付尾款；未通过"
+            "{% else %}乙方未通过{% endif %}结项验收的，"
+            "{{ 计划.协议.验收不合格 if 计划.协议.验收不合格 is defined else '不予结项' }}。", before=6)
 
     # 五、双方责任
     tp(doc, "五、双方责任", HEITI)
     tp(doc, "（一）甲方责任", KAITI)
-    tp(doc, "1．按本任务书约定及时拨付项目经费。")
-    tp(doc, "2．对项目实施进行指导和监督检查，组织中期评估和结项验收。")
-    tp(doc, "3．协调有关资源支持项目实施，通过多种渠道宣传推广试点经验。")
+    tp(doc, "1．按本{{ 计划.协议.名称 }}约定及时拨付项目经费。")
+    tp(doc, "2．对项目实施进行指导和监督检查，组织" + MIDTERM + "结项验收。")
+    tp(doc, "3．协调有关资源支持项目实施，通过多种渠道宣传推广{{ 计划.称谓.经验 }}。")
     tp(doc, "（二）乙方责任", KAITI)
-    tp(doc, "1．按照本任务书确定的目标和考核指标组织实施项目，落实工作人员和配套条件，按期完成试点任务。")
+    tp(doc, "1．按照本{{ 计划.协议.名称 }}确定的目标和考核指标组织实施项目，落实工作人员和配套条件，按期完成{{ 计划.称谓.任务 }}。")
     tp(doc, "2．项目经费实行专款专用、单独核算，严格执行国家财经法规和有关财务制度，"
             "不得截留、挤占、挪用。项目接收拨款单位应与项目承担单位一致。")
     ttag(doc, "if 计划.禁止支出 is defined and 计划.禁止支出")
@@ -412,23 +440,23 @@ def build_task(out: Path) -> None:
     tp(doc, "（{{ loop.index }}）{{ 项 }}{{ '。' if loop.last else '；' }}")
     ttag(doc, "endfor")
     ttag(doc, "endif")
-    tp(doc, "3．接受甲方及有关部门的监督检查，按要求报送中期报告和总结报告，"
-            "配合做好中期评估和结项验收，如实提供有关资料。")
+    tp(doc, "3．接受甲方及有关部门的监督检查，按要求报送{{ '中期报告和' if 计划.协议.中期评估 else '' }}总结报告，"
+            "配合做好" + MIDTERM + "结项验收，如实提供有关资料。")
     tp(doc, "4．项目负责人、实施内容、考核指标、经费预算等确需变更的，应提前书面报甲方批准后执行，"
             "不得擅自变更。")
-    tp(doc, "5．及时总结凝练试点经验，做好试点成果宣传；发表、宣传项目成果时应注明项目来源。")
+    tp(doc, "5．及时总结凝练{{ 计划.称谓.经验 }}，做好{{ 计划.称谓.成果 }}宣传；发表、宣传项目成果时应注明项目来源。")
 
     # 六、其他
     tp(doc, "六、其他", HEITI)
     tp(doc, "1．乙方提供虚假材料，或截留、挤占、挪用项目经费的，甲方有权终止项目、追回已拨付经费。")
-    tp(doc, "2．本任务书未尽事宜，由甲乙双方协商解决。")
-    tp(doc, "3．本任务书自双方签字盖章之日起生效，一式两份，甲乙双方各执一份，具有同等效力。", keep=True)
+    tp(doc, "2．本{{ 计划.协议.名称 }}未尽事宜，由甲乙双方协商解决。")
+    tp(doc, "3．本{{ 计划.协议.名称 }}自双方签字盖章之日起生效，一式两份，甲乙双方各执一份，具有同等效力。", keep=True)
 
     # 签署 (kept on the page of the last clause: never a signature page on its own)
     tp(doc, "", indent=0, keep=True)
     sign = db.add_table(doc, [Mm(78), Mm(78)])
     borderless(sign)
-    for left, right, height in (("甲方（盖章）：{{ 计划.发文机关 }}", "乙方（盖章）：{{ 申报单位 }}", Mm(22)),
+    for left, right, height in (("甲方（盖章）：" + PARTY_A, "乙方（盖章）：{{ 申报单位 }}", Mm(22)),
                                 ("负责人（签字）：", "负责人（签字）：", Mm(16)),
                                 ("日期：     年    月    日", "日期：     年    月    日", Mm(10))):
         row = db.add_row(sign, height=height, cant_split=True)
@@ -438,10 +466,13 @@ def build_task(out: Path) -> None:
 
     doc.save(out / "任务书.docx")
     write_sidecar(out / "任务书.yaml", {
-        "标题": "项目任务书",
-        "说明": "甲方（计划的发文机关）与乙方（名单中的申报单位）签订的项目任务书（责任书），每个立项项目一份。",
-        "文件名": "{申报单位}-任务书",
+        "标题": "项目任务书（责任书）",
+        "说明": "甲方（计划文件「协议.甲方」，默认为发文机关）与乙方（名单中的申报单位）签订的项目任务书或责任书"
+                "（按计划文件「协议.名称」），每个立项项目一份。",
+        "文件名": "{申报单位}-{计划.协议.名称}",
         "默认值": {},
+        "别名": ["责任书"],
+        "名称依据": "协议.名称",
     })
 
 
@@ -470,7 +501,7 @@ def build_publicity(out: Path) -> None:
     row = db.add_row(table, height=Mm(8), cant_split=True)
     cell(row.cells[0], "{{ loop.index }}", "center")
     cell(row.cells[1], "{{ r.申报单位 }}")
-    tag(row.cells[1], "if r.试点单位 and r.试点单位 != r.申报单位", size=size)
+    tag(row.cells[1], "if r.试点单位 is defined and r.试点单位 and r.试点单位 != r.申报单位", size=size)
     db.add_paragraph(row.cells[1], "试点单位：{{ r.试点单位 }}", FANGSONG, size, "left", line=line)
     tag(row.cells[1], "endif", size=size)
     cell(row.cells[2], "{{ r.项目名称 }}")
@@ -495,7 +526,8 @@ def build_publicity(out: Path) -> None:
     tag(doc, "endif")
     tag(doc, "endfor")
 
-    signature_block(doc, ["{{ 计划.发文机关 }}", "{{ 今天|cn_date }}"], blank_before=2)
+    # dated the day it is issued (「公示.发布」, or its first day), not the day it is printed
+    signature_block(doc, ["{{ 计划.发文机关 }}", "{{ 公示期.发布|cn_date }}"], blank_before=2)
 
     doc.save(out / "公示.docx")
     write_sidecar(out / "公示.yaml", {

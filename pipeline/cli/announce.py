@@ -20,7 +20,7 @@ from .common import DATE, program_option, reports_errors
               help="输出目录。")
 @click.option("--start", type=DATE, default=None,
               help="公示开始日期（如 2026-09-28，当天计入），默认为计划文件的「公示.开始」。")
-@click.option("--date", "today", type=DATE, default=None, help="落款日期，默认为公示开始日期。")
+@click.option("--date", "today", type=DATE, default=None, help="落款日期（公示的发布日期，不晚于公示开始），默认为计划文件的「公示.发布」，没有时为公示开始日期。")
 @click.option("--pdf/--no-pdf", default=True, help="同时用 LibreOffice 转换为 PDF（默认转换）。")
 @reports_errors
 def announce(results, program_path, out_dir, start, today, pdf):
