@@ -39,8 +39,8 @@ def _stamp(src: Path, dst: Path, fields: dict) -> None:
 def forms(tmp_path_factory) -> dict[str, Path]:
     """The applicant's forms as PDFs (one LibreOffice run): the first return (no seals, a blank fax,
     a short mobile number), a partial correction (signed and sealed, mobile fixed, fax still blank),
-    the complete correction, another complete form of the same applicant, and a complete form whose
-    申报单位 is left blank."""
+    the complete correction, another complete form of the same application, a complete form whose
+    申报单位 is left blank, and a complete form of the same 申报单位 for another 试点单位."""
     from pipeline.fill import fill
     from pipeline.records import Record
     from pipeline.render import find_template
@@ -54,7 +54,10 @@ def forms(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("forms")
     again = complete_fields()
     again.update({"预期成果": "建成科技志愿服务平台。"})
-    wanted = {"first": first, "partial": partial, "final": complete_fields(), "again": again, "nameless": nameless}
+    neighbour = complete_fields()  # the same 申报单位 recommends another 试点单位: another application
+    neighbour.update({"试点单位": "无锡市科学技术协会"})
+    wanted = {"first": first, "partial": partial, "final": complete_fields(), "again": again, "nameless": nameless,
+              "neighbour": neighbour}
     records = [Record(dict(form_record(f), 文件名=k), k) for k, f in wanted.items()]
     results = fill(find_template("申报书"), records, out / "填写", pdf=True, name_pattern="{文件名}")
     assert all(r.pdf for r in results), [r.error for r in results]
@@ -169,6 +172,10 @@ def test_incomplete_notice_corrected_complete_and_only_the_latest_in_the_packet(
     result = run("notice", third, "--program", PROGRAM, "--db", db, "--out", tmp_path / "再通知", "--no-pdf",
                  "--date", "2026-10-10")
     assert result.exit_code == 0 and "没有需要补正的申报材料" in result.output, result.output
+    result = run("notice", third, "--program", PROGRAM, "--db", db, "--out", tmp_path / "再通知", "--no-pdf",
+                 "--file", f"{NAME}.pdf")
+    assert result.exit_code == 2 and f"已由后交的「{NAME}（再次补正）.pdf」取代" in result.output, result.output
+    assert not (tmp_path / "再通知").exists()
     # only the complete correction goes into the packet; the replaced ones are named with the reason
     experts = write_experts(tmp_path / "experts.xlsx", [["王五", "清华大学", "第一组", ""]])
     result = run("packet", third, "--experts", experts, "--program", PROGRAM, "--out", tmp_path / "评审",
@@ -206,28 +213,51 @@ def test_a_resubmission_after_the_deadline_is_flagged(run, tmp_path, forms, noti
     assert f"补正记录：{NAME}：最新结论齐全；逾期补正（2026-10-13收到，截止2026-10-12）" in shown.output
 
 
-def test_two_forms_of_one_applicant_in_one_run_the_later_file_is_taken(run, tmp_path, forms):
-    """No earlier run, two complete forms: the later file (modification time, then name) is the
-    submission, the other is named in a warning and kept out of the packet."""
-    folder = tmp_path / "回收"
-    _put(folder, forms["again"], f"{NAME}-甲.pdf", 1_790_200_000)  # the name sorts first, the file is later
-    _put(folder, forms["final"], f"{NAME}-乙.pdf", 1_790_100_000)
-    report, db = tmp_path / "形式审查.json", tmp_path / "kexie.sqlite"
+def test_a_later_run_replaces_the_earlier_form_and_another_pilot_is_another_application(run, tmp_path, forms):
+    """Two complete forms of one application: the one received later is the submission (packet),
+    the earlier is named in a warning; the same 申报单位 for another 试点单位 is not linked."""
+    folder, db = tmp_path / "回收", tmp_path / "kexie.sqlite"
+    _put(folder, forms["final"], f"{NAME}-乙.pdf", 1_790_200_000)  # the file date says nothing
+    assert _validate(run, folder, db, "2026-06-05").exit_code == 0
+    _put(folder, forms["again"], f"{NAME}-甲.pdf", 1_790_100_000)
+    report = tmp_path / "形式审查.json"
     result = _validate(run, folder, db, "2026-06-08", report)
-    assert result.exit_code == 0, result.output  # both are complete: the same 试点单位 twice is no duplicate here
+    assert result.exit_code == 0, result.output  # the same 试点单位 twice is one application corrected
     old = _entry(report, f"{NAME}-乙.pdf")
     assert old["status"] == "complete" and old["superseded_by"] == f"{NAME}-甲.pdf"
     assert [p["severity"] for p in old["problems"] if "取代" in p["message"]] == ["warning"]
     assert "superseded_by" not in _entry(report, f"{NAME}-甲.pdf")
     (history,) = _history(report)
-    assert [s["file"] for s in history["submissions"]] == [f"{NAME}-乙.pdf", f"{NAME}-甲.pdf"]
+    assert [(s["file"], s["received"]) for s in history["submissions"]] == [
+        (f"{NAME}-乙.pdf", "2026-06-05"), (f"{NAME}-甲.pdf", "2026-06-08")]
     assert history["notices"] == [] and history["late"] is False
     experts = write_experts(tmp_path / "experts.xlsx", [["王五", "清华大学", "第一组", ""]])
     result = run("packet", report, "--experts", experts, "--program", PROGRAM, "--out", tmp_path / "评审",
                  "--date", "2026-07-10", "--db", db)
     manifest = json.loads((tmp_path / "评审" / "办公室" / "manifest.json").read_text(encoding="utf-8"))
-    assert [Path(s["file"]).name for s in manifest["submissions"]] == [f"{NAME}-甲.pdf"], result.output
-    assert [Path(s["file"]).name for s in manifest["excluded"]] == [f"{NAME}-乙.pdf"]
+    assert [Path(s["file"]).name for s in manifest["submissions"]] == [f"{NAME}-甲.pdf"]
+    assert [Path(s["file"]).name for s in manifest["excluded"]] == [f"{NAME}-乙.pdf"], result.output
+    # the next day the same 申报单位 sends a form for another 试点单位: a new application, nothing replaced
+    _put(folder, forms["neighbour"], f"{NAME}-无锡.pdf", 1_790_300_000)
+    result = _validate(run, folder, db, "2026-06-09", report)
+    assert result.exit_code == 0, result.output
+    assert "superseded_by" not in _entry(report, f"{NAME}-甲.pdf")
+    assert "superseded_by" not in _entry(report, f"{NAME}-无锡.pdf")
+    assert [h["latest"]["file"] for h in _history(report)] == [f"{NAME}-甲.pdf"]
+
+
+def test_two_forms_of_one_application_first_seen_together_are_not_ordered_by_guess(run, tmp_path, forms):
+    """Nothing tells which of two new forms of one application counts (file dates are not to be
+    trusted): both stay, each reported as the same unit twice, as before."""
+    folder = tmp_path / "回收"
+    _put(folder, forms["final"], f"{NAME}-乙.pdf", 1_790_100_000)
+    _put(folder, forms["again"], f"{NAME}-甲.pdf", 1_790_200_000)
+    report = tmp_path / "形式审查.json"
+    assert _validate(run, folder, tmp_path / "kexie.sqlite", "2026-06-08", report).exit_code == 1
+    for name in (f"{NAME}-甲.pdf", f"{NAME}-乙.pdf"):
+        entry = _entry(report, name)
+        assert "superseded_by" not in entry and entry["status"] == "incomplete"
+        assert [p["field"] for p in entry["problems"] if p["kind"] == "duplicate"] == ["试点单位"]
 
 
 def test_a_resubmission_whose_applicant_cannot_be_read_is_not_linked(run, tmp_path, forms, noticed):
@@ -243,3 +273,11 @@ def test_a_resubmission_whose_applicant_cannot_be_read_is_not_linked(run, tmp_pa
     assert "未能读出申报单位，无法与此前的提交和补正通知对应" in note["message"]
     (history,) = _history(report)  # the applicant's own history is untouched
     assert [s["file"] for s in history["submissions"]] == [f"{NAME}.pdf"]
+    # a person reads the unit off the paper, written short: the form is linked on the next run
+    assert run("confirm", folder / "补正材料.pdf", "申报单位=江苏省科协", "--by", "张敏", "--db", db).exit_code == 0
+    result = _validate(run, folder, db, "2026-10-10", report)
+    assert _entry(report, f"{NAME}.pdf")["superseded_by"] == "补正材料.pdf"
+    (history,) = _history(report)
+    assert [(s["file"], s["received"]) for s in history["submissions"]] == [
+        (f"{NAME}.pdf", "2026-09-28"), ("补正材料.pdf", "2026-10-09")]
+    assert history["latest"] == {"file": "补正材料.pdf", "status": "complete"} and history["open"] == []

@@ -103,8 +103,9 @@ def make_notices(report_path, program: dict, out_dir, form: FormDefinition, *, t
     if workspace:  # what was told to whom and by when, for the resubmission to be linked to
         for item, (_data, defects) in rendered.items():
             if item.state == "notify":
-                record_notice(workspace, form.name, applicant=item.applicant, sha256=text_value(item.entry.get("sha256")),
-                              file=item.file, date=run.date, deadline=run.deadline, defects=defects)
+                record_notice(workspace, form, fields=item.entry.get("fields") or {}, file=item.file,
+                              sha256=text_value(item.entry.get("sha256")), date=run.date, deadline=run.deadline,
+                              defects=defects)
     rows = [_row(item, rendered.get(item, (None, []))[1], run, targets.get(id(item))) for item in run.items]
     run.summary = write_atomic(summary, summary_workbook(rows, STANDINGS))
     return run

@@ -3,16 +3,20 @@
 ``kexie notice`` records every notice it sends (:func:`record_notice`): the applicant as read, the
 file's SHA-256, the notice date, the 补正 deadline and the defects listed. ``kexie validate``
 records every submission it sees (the date it first saw its content: 收到日期, ``--date``) and
-links it to the applicant's earlier submissions and notices by the applicant's name, normalised
-(:func:`applicant_key`: whitespace and full-width forms folded, 「科学技术协会」 read as 「科协」).
+links it to the earlier submissions and notices of the same application: the same values of the
+form's identity columns (申报书: 申报单位 and 试点单位 — one 省科协 recommends several 试点单位, each
+its own application), each normalised (:func:`applicant_key`: whitespace and full-width forms
+folded, 「科学技术协会」 read as 「科协」).
 
 Decided here (issue 14 part 2):
 
-- A later submission of the same applicant replaces the earlier ones: only the latest goes into
-  packets, gets a notice, counts as the applicant's verdict; the earlier ones stay in the report,
-  marked ``superseded_by`` with a warning naming the later file. "Later" is the date the workspace
-  first saw the file (收到日期); files first seen on the same day go by the file's modification
-  time, then by name.
+- A submission received later replaces the earlier ones of the same application: only the latest
+  goes into packets, gets a notice, counts as the applicant's verdict; the earlier ones stay in the
+  report, marked ``superseded_by`` with a warning naming the later file. "Later" is the date the
+  workspace first saw the file (收到日期), never the file's modification time (a copy from a mail
+  or a USB stick has any). Two different files of one application first seen the same day are
+  not ordered by guess: both stay in the batch and the batch check reports them as the same unit
+  twice (重复, an error on each, as before) — staff remove the one that does not count and rerun.
 - A resubmission received after the deadline of the applicant's latest notice is flagged
   「逾期补正」 (a warning in the report, and ``kexie validate`` exits 1): staff decide, kexie
   neither refuses nor silently accepts it.
@@ -24,11 +28,10 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import os
 from pathlib import Path
 
 from ..filters import cn_date
-from ..forms import FormDefinition
+from ..forms import FormDefinition, text_value
 from ..text import ALIASES, fold
 from ..workspace import open_store
 from .problems import Problem, Verdict
@@ -59,6 +62,16 @@ CREATE TABLE IF NOT EXISTS notices (
 """
 
 
+def submission_key(form: FormDefinition, fields: dict) -> str:
+    """What links the submissions of one application: the applicant and the form's other identity
+    columns, each normalised; "" when the applicant cannot be read (then nothing is linked)."""
+    if form.identity is None:
+        return ""
+    applicant = applicant_key(form.applicant_of(fields))
+    others = [applicant_key(text_value(fields.get(k))) for k in form.identity.columns if k != form.identity.applicant]
+    return "|".join([applicant, *others]) if applicant else ""
+
+
 def applicant_key(name) -> str:
     """The applicant's name as submissions are linked by: folded, the 科协 short form for the long."""
     key = fold(name)
@@ -67,14 +80,15 @@ def applicant_key(name) -> str:
     return "" if key in ("", "/") else key
 
 
-def record_notice(workspace, form: str, *, applicant: str, sha256: str, file, date: _dt.date,
+def record_notice(workspace, form: FormDefinition, *, fields: dict, sha256: str, file, date: _dt.date,
                   deadline: _dt.date, defects) -> None:
-    """Keep one 补正通知 sent (a rerun of the same notice on the same day replaces it)."""
+    """Keep one 补正通知 sent about the file with ``fields`` (a rerun on the same day replaces it)."""
     listed = [{"field": d.field, "words": d.words, "wrong": d.wrong} for d in defects]
     db = open_store(workspace, _SCHEMA)
     try:
         db.execute("INSERT OR REPLACE INTO notices VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   (sha256, form, applicant, applicant_key(applicant), str(file), date.isoformat(),
+                   (sha256, form.name, form.applicant_of(fields), submission_key(form, fields), str(file),
+                    date.isoformat(),
                     deadline.isoformat(), json.dumps(listed, ensure_ascii=False)))
     finally:
         db.close()
@@ -88,6 +102,7 @@ class History:
         self.form = form
         self.today = received.isoformat()
         self.received: dict[str, str] = {}  # sha256 → the day first seen
+        self.latest: dict[str, Verdict] = {}  # submission key → the application's latest form in this run
 
     def close(self) -> None:
         self.db.close()
@@ -99,7 +114,7 @@ class History:
         self.close()
 
     def _unit(self, verdict: Verdict) -> str:
-        return applicant_key(self.form.applicant_of(verdict.fields)) if verdict.status != "error" else ""
+        return submission_key(self.form, verdict.fields) if verdict.status != "error" else ""
 
     def link(self, verdicts: list[Verdict]) -> None:
         """Before the batch checks: the earlier forms of each applicant in this run replaced by its
@@ -120,26 +135,27 @@ class History:
                 verdict.problems.append(Problem(key, "review", f"未能读出{key}，无法与此前的提交和补正通知对应，"
                                                                f"请核对原件后用 kexie confirm 记录{key}", "review"))
         for unit, group in groups.items():
-            latest = self._supersede(group)
-            self._flag_late(unit, latest)
+            self.latest[unit] = self._supersede(group)
+            for verdict in group:  # each form of the latest day (two of one day are both flagged)
+                if not verdict.superseded_by:
+                    self._flag_late(unit, verdict)
 
     def _supersede(self, group: list[Verdict]) -> Verdict:
-        """Mark all but the latest form of one applicant (one copy per content) as replaced."""
-        distinct = list({v.sha256 or id(v): v for v in reversed(group)}.values())  # a byte copy is a duplicate
+        """Mark the forms of one application received before its latest day as replaced (one per
+        content: a byte copy is the batch check's duplicate); the one the history follows."""
+        distinct = list({v.sha256 or id(v): v for v in reversed(group)}.values())
         ordered = sorted(distinct, key=self._arrival)
         latest = ordered[-1]
-        for verdict in ordered[:-1]:
+        day = self._arrival(latest)[0]
+        for verdict in (v for v in ordered if self._arrival(v)[0] < day):
             verdict.superseded_by = Path(latest.file).name
             verdict.problems.append(Problem("文件", "duplicate", f"已由后交的「{Path(latest.file).name}」取代"
                                                                  "（同一单位重新提交），不再评审和通知", "warning"))
         return latest
 
     def _arrival(self, verdict: Verdict) -> tuple:
-        try:
-            mtime = os.stat(verdict.file).st_mtime
-        except OSError:
-            mtime = 0.0
-        return self.received.get(verdict.sha256, self.today), mtime, Path(verdict.file).name, verdict.file
+        """(the day received, the file name): the name only orders forms for the history's display."""
+        return self.received.get(verdict.sha256, self.today), Path(verdict.file).name, verdict.file
 
     def _latest_notice(self, unit: str, sha256: str, received: str):
         """The applicant's latest notice before ``received`` about another file than this one."""
@@ -163,8 +179,8 @@ class History:
         units = {}
         for verdict in verdicts:
             unit = self._unit(verdict)
-            if not unit or not verdict.sha256:
-                continue
+            if verdict.status == "error" or not verdict.sha256:
+                continue  # kept even without a readable applicant: the day received, once it is read
             errors = sorted({p.field for p in verdict.problems if p.severity == "error"})
             self.db.execute("INSERT INTO submissions VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256, form) DO"
                             " UPDATE SET applicant = excluded.applicant, unit = excluded.unit, file = excluded.file,"
@@ -172,8 +188,8 @@ class History:
                             (verdict.sha256, self.form.name, self.form.applicant_of(verdict.fields), unit,
                              str(Path(verdict.file).absolute()), self.received[verdict.sha256], verdict.status,
                              json.dumps(errors, ensure_ascii=False)))
-            if not verdict.superseded_by:
-                units[unit] = verdict
+            if unit:
+                units[unit] = self.latest.get(unit, verdict)
         out = []
         for unit, latest in units.items():
             story = self._story(unit, latest)
