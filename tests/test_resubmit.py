@@ -152,6 +152,8 @@ def test_incomplete_notice_corrected_complete_and_only_the_latest_in_the_packet(
     _put(folder, forms["final"], f"{NAME}（再次补正）.pdf", 1_790_200_000)
     third, book = tmp_path / "第三次.json", tmp_path / "第三次.xlsx"
     result = _validate(run, folder, db, "2026-10-10", third, book)
+    assert result.exit_code == 0, result.output  # the replaced forms need no one's attention
+    assert "不齐全 2 份，需人工核对 0 份，无法读取 0 份（其中 2 份已由同一单位后交的材料取代）" in result.output
     (history,) = _history(third)
     assert [s["received"] for s in history["submissions"]] == ["2026-09-28", "2026-10-09", "2026-10-10"]
     assert history["open"] == [] and "申报单位负责人—传真" in history["fixed"] and len(history["fixed"]) == 6

@@ -74,4 +74,6 @@ def validate(inputs, form_name, program_path, reports, fmt, jobs, db_path, recei
     for story in late:
         click.secho(f"逾期补正：{story['applicant']}（{story['latest']['file']}），请核对后决定是否受理", fg="yellow", err=True)
     internal = any((f.get("error") or {}).get("kind") == "internal" for f in report["files"])
-    sys.exit(3 if internal else 0 if report["summary"]["complete"] == len(paths) and not late else 1)
+    # a form its applicant replaced by a later one needs no one's attention (pipeline.validate.history)
+    settled = sum(f["status"] == "complete" or bool(f.get("superseded_by")) for f in report["files"])
+    sys.exit(3 if internal else 0 if settled == len(paths) and not late else 1)

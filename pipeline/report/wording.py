@@ -29,7 +29,9 @@ def ordered_files(report: dict) -> list[dict]:
 
 def summary_line(report: dict) -> str:
     s = report["summary"]
-    return "，".join(f"{STATUS_TEXT[k]} {s.get(k, 0)} 份" for k in ("complete", "incomplete", "review", "error")) + "。"
+    replaced = sum(bool(f.get("superseded_by")) for f in report["files"])
+    counts = "，".join(f"{STATUS_TEXT[k]} {s.get(k, 0)} 份" for k in ("complete", "incomplete", "review", "error"))
+    return counts + (f"（其中 {replaced} 份已由同一单位后交的材料取代）" if replaced else "") + "。"
 
 
 def decision_text(key: str, decision: dict) -> str:
