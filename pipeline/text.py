@@ -25,6 +25,11 @@ def fold_with_origin(text: str) -> tuple[str, list[int]]:
     return "".join(chars), origin
 
 
+#: the same organisation written two ways (「江苏省科学技术协会」, 「江苏省科协」): blind copies paint
+#: both (pipeline.packet.names), resubmissions are linked by either (pipeline.validate.history)
+ALIASES = (("科学技术协会", "科协"),)
+
+
 def fold(text) -> str:
     """Text for comparing: NFKC (full-width forms to half-width), all whitespace removed."""
     return fold_with_origin("" if text is None else str(text))[0]

@@ -28,6 +28,7 @@ from ..naming import NameAllocator, expand_pattern, safe_filename
 from ..processes import remove_folder, temporary_folder
 from ..render import find_template
 from ..report.pictures import Pictures, box_key
+from ..validate.history import record_notice
 from ..workdays import WorkCalendar, end_of_period, start_of_period
 from .defects import Defect, defects_of
 from .document import render_notice
@@ -99,6 +100,12 @@ def make_notices(report_path, program: dict, out_dir, form: FormDefinition, *, t
         if not is_ours(path):  # refused before anything is written
             raise OutputNotOurs(path)
     _write(run, rendered, targets, pdf)
+    if workspace:  # what was told to whom and by when, for the resubmission to be linked to
+        for item, (_data, defects) in rendered.items():
+            if item.state == "notify":
+                record_notice(workspace, form, fields=item.entry.get("fields") or {}, file=item.file,
+                              sha256=text_value(item.entry.get("sha256")), date=run.date, deadline=run.deadline,
+                              defects=defects)
     rows = [_row(item, rendered.get(item, (None, []))[1], run, targets.get(id(item))) for item in run.items]
     run.summary = write_atomic(summary, summary_workbook(rows, STANDINGS))
     return run
@@ -118,6 +125,9 @@ def _chosen(items: list[Standing], only) -> list[Standing]:
         for item in hits:
             if item.state == "complete":
                 raise NoCorrectionNeeded(item.file)
+            if item.state == "superseded":
+                raise UsageProblem(f"文件「{item.file}」{item.reason}（同一单位重新提交），"
+                                   "无需再为它发通知；请对后交的材料重新运行 kexie validate")
             if item.state == "unreadable":
                 raise UsageProblem(f"文件「{item.file}」无法读取（{item.reason}），无从列出需补正的问题；"
                                    "请让申报单位重新报送可以打开的 PDF")

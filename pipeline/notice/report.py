@@ -21,7 +21,8 @@ from ..validate import STATUSES
 
 #: a file's standing in the summary, in the order the summary lists them
 STANDINGS = {"notify": "已发补正通知", "waiting": "待人工核对后再通知", "failed": "通知生成失败",
-             "unreadable": "无法读取，未发通知", "complete": "齐全，无需补正"}
+             "unreadable": "无法读取，未发通知", "complete": "齐全，无需补正",
+             "superseded": "已有后交材料，不再通知"}
 
 
 @dataclass(eq=False)  # one file, one object: kept in dicts by identity
@@ -71,7 +72,9 @@ def standings(report: dict, report_path, form: FormDefinition, program: dict, wo
         file = file_in_report(entry["file"], report_path)  # relative to the report's folder
         applicant = form.applicant_of(entry.get("fields") or {}) or file.stem
         item = Standing(entry, file, applicant, "complete", list(entry.get("problems") or []))
-        if entry["status"] == "error":
+        if entry.get("superseded_by"):  # the applicant handed in a later form (pipeline.validate.history)
+            item.state, item.reason = "superseded", f"已由后交的「{entry['superseded_by']}」取代"
+        elif entry["status"] == "error":
             item.state = "unreadable"
             item.reason = text_value((entry.get("error") or {}).get("message")) or "文件无法读取"
         else:

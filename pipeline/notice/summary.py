@@ -7,8 +7,9 @@ from ..xlsx import STATUS_FILLS, add_table, new_book, to_bytes
 
 #: the colour of each standing, as the 形式审查 report colours statuses
 _FILLS = {"notify": STATUS_FILLS["incomplete"], "waiting": STATUS_FILLS["review"], "failed": STATUS_FILLS["error"],
-          "unreadable": STATUS_FILLS["error"], "complete": STATUS_FILLS["complete"]}
-_ORDER = ("waiting", "failed", "notify", "unreadable", "complete")
+          "unreadable": STATUS_FILLS["error"], "complete": STATUS_FILLS["complete"],
+          "superseded": STATUS_FILLS["complete"]}
+_ORDER = ("waiting", "failed", "notify", "unreadable", "complete", "superseded")
 
 
 def summary_workbook(rows: list[dict], standings_text: dict[str, str]) -> bytes:

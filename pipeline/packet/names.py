@@ -12,8 +12,8 @@ them are forms: the rest alone (「科学技术协会」) names no one.
 
 from __future__ import annotations
 
-#: the same organisation written two ways: each form of a name is also listed with the other
-ALIASES = (("科学技术协会", "科协"),)
+from ..text import ALIASES  # the same organisation written two ways: each form is listed with the other
+
 #: administrative suffixes a place name ends with, longest first (「新区」 before 「区」)
 PLACE_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "新区", "地区", "省", "市", "区", "县")
 #: ethnic names in an autonomous area's name, left out of its short form (「广西壮族自治区」 → 「广西」)

@@ -99,7 +99,9 @@ def load_submissions(inputs, form: FormDefinition, *, include_incomplete: bool =
         item = Submission(code=f"S{number:0{width}d}", file=Path(entry["file"]), form=form, fields=fields, group=group)
         status = entry.get("status")
         error = entry.get("error") or {}
-        if status == "error" or error:
+        if entry.get("superseded_by"):  # the applicant handed in a later form (pipeline.validate.history)
+            item.reason = f"已由后交的「{entry['superseded_by']}」取代（同一单位重新提交），不纳入评审"
+        elif status == "error" or error:
             item.reason = f"读取失败：{error.get('message') or '文件无法读取'}"
             item.failed = True  # unreadable, now or already in 形式审查: exit 1, as --help says
         elif status != "complete" and not (include_incomplete and status in ("incomplete", "review")):

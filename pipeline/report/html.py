@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ..forms import FormDefinition, text_value
 from .pictures import Pictures, box_key
-from .wording import STATUS_TEXT, decision_text, ordered_files, problem_text
+from .wording import STATUS_TEXT, decision_text, history_columns, history_rows, ordered_files, problem_text
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 _environment = Environment(loader=FileSystemLoader(str(_TEMPLATES)), autoescape=select_autoescape(["html"]),
@@ -39,4 +39,4 @@ def html_report(report: dict, form: FormDefinition | None, title: str, crop: boo
                       "decisions": [decision_text(k, d) for k, d in (entry.get("decisions") or {}).items()]})
     return _environment.get_template("validation.html").render(
         title=title, statuses=("complete", "incomplete", "review", "error"), status_text=STATUS_TEXT,
-        summary=report["summary"], files=files)
+        summary=report["summary"], files=files, history_columns=history_columns(form), history=history_rows(report))

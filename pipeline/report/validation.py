@@ -20,6 +20,8 @@ from .wording import (
     SEVERITY_TEXT,
     STATUS_TEXT,
     decision_text,
+    history_columns,
+    history_rows,
     ordered_files,
     problem_text,
     summary_line,
@@ -123,6 +125,9 @@ def excel_report(report: dict, form: FormDefinition | None, title: str) -> bytes
     add_table(book, "问题清单", ["文件", *applicant, "字段", "类别", "严重程度", "说明", "页"], problems,
               widths=[40, *(28 for _ in applicant), 30, 12, 10, 60, 6],
               row_style=lambda i, row: {"严重程度": severity_fill[styles[i]]} if styles[i] in severity_fill else {})
+    if report.get("history"):
+        add_table(book, "补正记录", history_columns(form), history_rows(report),
+                  widths=[28, 40, 12, 12, 44, 36, 36, 10, 28], wrap=("重新提交", "已改正", "仍未改正"))
     return to_bytes(book)
 
 
@@ -136,6 +141,10 @@ def terminal_summary(report: dict) -> str:
         if entry.get("decisions"):
             detail += "；人工确认：" + "、".join(entry["decisions"])
         lines.append(f"{status:<8}{Path(entry['file']).name:<40}{detail}")
+    for row in history_rows(report):  # resubmitting applicants: what is still open, and late ones
+        still = f"；仍未改正：{row[6].replace(chr(10), '、')}" if row[6] else ""
+        late = f"；逾期补正{row[8][1:]}" if row[8] != "否" else ""
+        lines.append(f"补正记录：{row[0]}：最新结论{row[7]}{still}{late}")
     lines.append(summary_line(report))
     return "\n".join(lines)
 

@@ -7,8 +7,8 @@ batch-level checks run (the same file twice, the same unit twice) and every file
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
-from datetime import date
 from pathlib import Path
 from typing import Callable
 
@@ -16,6 +16,7 @@ from ..batch import DEFAULT_WORKSPACE, Workspace, extract_all
 from ..decisions import Decisions, apply
 from ..forms import FormDefinition
 from ..text import fold
+from .history import History
 from .problems import STATUSES, Problem, Verdict
 from .rules import check_entry
 
@@ -43,7 +44,8 @@ def check_duplicates(verdicts: list[Verdict], form: FormDefinition) -> None:
     for same in by_hash.values():
         for verdict in same[1:]:
             verdict.problems.append(Problem("文件", "duplicate", f"与「{same[0].file}」是同一份文件（内容完全相同）"))
-    seen_files = {id(v) for same in by_hash.values() for v in same[1:]}
+    # a byte copy, or a form its applicant replaced by a later one (pipeline.validate.history)
+    seen_files = {id(v) for same in by_hash.values() for v in same[1:]} | {id(v) for v in verdicts if v.superseded_by}
     for key in ((form.checks or {}).get("duplicates") or {}).get("unique") or []:
         by_value: dict[str, list[Verdict]] = {}
         for verdict in verdicts:
@@ -71,10 +73,13 @@ def finish(verdicts: list[Verdict], form: FormDefinition) -> dict:
 
 
 def validate_files(paths, form: FormDefinition, program: dict | None = None, *, workspace=None,
-                   jobs: int | None = None, progress: Callable[[int], None] | None = None) -> dict:
-    """形式审查 of ``paths``: the report (as ``finish`` gives it); ``workspace``: the SQLite file
-    that remembers extractions (default ``outputs/kexie.sqlite``), so a rerun reads only new or
-    changed files and a run killed half-way resumes."""
+                   jobs: int | None = None, progress: Callable[[int], None] | None = None,
+                   received: _dt.date | None = None) -> dict:
+    """形式审查 of ``paths``: the report (as ``finish`` gives it, with ``history``: each
+    resubmitting applicant's submissions and notices, :mod:`pipeline.validate.history`);
+    ``workspace``: the SQLite file that remembers extractions (default ``outputs/kexie.sqlite``),
+    so a rerun reads only new or changed files and a run killed half-way resumes;
+    ``received``: the day files not seen before count as received (default today)."""
     store = Workspace(workspace or DEFAULT_WORKSPACE)
     try:
         results = extract_all([Path(p) for p in paths], form, store, jobs=jobs or os.cpu_count(),
@@ -89,7 +94,11 @@ def validate_files(paths, form: FormDefinition, program: dict | None = None, *, 
         decisions.close()
     verdicts = [verdict_for(entry, form, program, digest) for entry, digest in results]
     warn_suspended(verdicts, form, program, workspace or DEFAULT_WORKSPACE)
-    return finish(verdicts, form)
+    with History(workspace or DEFAULT_WORKSPACE, form, received or _dt.date.today()) as history:
+        history.link(verdicts)
+        report = finish(verdicts, form)
+        report["history"] = history.record(verdicts)
+    return report
 
 
 def warn_suspended(verdicts: list[Verdict], form: FormDefinition, program: dict | None, workspace) -> None:
@@ -98,7 +107,7 @@ def warn_suspended(verdicts: list[Verdict], form: FormDefinition, program: dict 
         return
     from ..status import suspension_problems
 
-    on = ((program or {}).get("日期") or {}).get("截止") or date.today()
+    on = ((program or {}).get("日期") or {}).get("截止") or _dt.date.today()
     found = suspension_problems([form.applicant_of(v.fields) for v in verdicts], workspace, on)
     for verdict, sentences in zip(verdicts, found):
         name = form.applicant_of(verdict.fields)

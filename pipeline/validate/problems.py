@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 #: the kinds of problem, as reports show them (pipeline.report)
-KINDS = ("blank", "missing_seal", "missing_signature", "format", "rule", "duplicate", "review")
+KINDS = ("blank", "missing_seal", "missing_signature", "format", "rule", "duplicate", "review", "late")
 #: error: the form must be fixed; warning: worth a look; review: the reader could not tell (需人工核对)
 SEVERITIES = ("error", "warning", "review")
 #: a file's outcome, in the order reports list them
@@ -45,6 +45,8 @@ class Verdict:
     fields: dict = field(default_factory=dict)
     #: a person's decisions applied to this file (pipeline.decisions), key → decision
     decisions: dict = field(default_factory=dict)
+    #: the later file of the same applicant that replaces this one (pipeline.validate.history)
+    superseded_by: str = ""
 
     def settle(self) -> None:
         """The status once every problem is known."""
@@ -63,4 +65,6 @@ class Verdict:
                "sha256": self.sha256, "fields": self.fields}
         if self.decisions:
             out["decisions"] = self.decisions
+        if self.superseded_by:
+            out["superseded_by"] = self.superseded_by
         return out
