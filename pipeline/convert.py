@@ -18,7 +18,7 @@ from typing import Callable, Iterable
 
 from .errors import ConversionError, ToolMissing
 from .files import move_atomic
-from .processes import die_with_parent, remove_folder, temporary_folder
+from .processes import die_with_parent, group_done, own_group, remove_folder, temporary_folder
 
 FONTS_CONF = Path(__file__).resolve().parent / "data" / "fonts.conf"
 #: seconds allowed for LibreOffice to start, and then per document
@@ -70,6 +70,7 @@ def convert_to_pdf(docx_files: Iterable[Path], out_dir: Path,
         process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    stdin=subprocess.DEVNULL, env=soffice_env(), text=True, errors="replace",
                                    preexec_fn=die_with_parent, start_new_session=True)
+        own_group(process.pid)
         timer = threading.Timer(timeout, process.kill)
         timer.start()
         try:
@@ -87,6 +88,7 @@ def convert_to_pdf(docx_files: Iterable[Path], out_dir: Path,
             if process.poll() is None:  # we are leaving early (a signal): LibreOffice goes too,
                 os.killpg(process.pid, signal.SIGKILL)  # with the soffice.bin its launcher started
                 process.wait()
+            group_done(process.pid)
         timed_out = process.returncode is not None and process.returncode < 0
         for source in docx_files:
             produced = staging / f"{source.stem}.pdf"

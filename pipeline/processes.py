@@ -73,7 +73,10 @@ def remove_folder(path) -> None:
     """Remove the folder after killing whatever still works in it (a signal can arrive while
     LibreOffice is being started, before its process group is known), again for a moment if a
     process we just killed still writes into it."""
-    kill_users(path)
+    for _round in range(20):  # a launcher killed while it was starting soffice.bin: look again
+        if not kill_users(path):
+            break
+        time.sleep(0.05)
     for _attempt in range(30):
         shutil.rmtree(path, ignore_errors=True)
         if not os.path.exists(path):
@@ -92,17 +95,33 @@ def sweep(prefix: str) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def kill_users(folder) -> None:
+_groups: set[int] = set()
+
+
+def own_group(pid: int) -> None:
+    """Note a child started in its own process group (LibreOffice), killed whole if a signal
+    ends the run before :func:`group_done`."""
+    _groups.add(pid)
+
+
+def group_done(pid: int) -> None:
+    _groups.discard(pid)
+
+
+def kill_users(folder) -> int:
     """Kill the processes left working in ``folder`` by an owner that died (LibreOffice's
     soffice.bin is started by its launcher and does not die with kexie; its command line names
     the private profile inside the folder, which is how it is told from any other process)."""
     needle = os.fsencode(str(folder))
+    killed = 0
     for entry in Path("/proc").glob("[0-9]*"):
         try:
             if needle in (entry / "cmdline").read_bytes():
                 os.kill(int(entry.name), signal.SIGKILL)
+                killed += 1
         except (OSError, ValueError):
             continue  # gone meanwhile, not ours to kill, or no /proc here
+    return killed
 
 
 def _alive(pid: int) -> bool:
@@ -136,6 +155,11 @@ def _remove_all() -> None:
 
 def _stop(signum, _frame) -> None:
     signal.signal(signum, signal.SIG_IGN)  # a second signal does not interrupt the clean-up
+    for group in list(_groups):
+        try:
+            os.killpg(group, signal.SIGKILL)
+        except OSError:
+            pass
     _remove_all()
     for path in list(_files):
         try:

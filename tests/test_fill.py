@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 import yaml
 
-from conftest import GOLDEN, PROGRAM, ROSTER, docx_text, make_template
+from conftest import GOLDEN, PROGRAM, ROOT, ROSTER, docx_text, make_template
 
 TAGS = re.compile(r"\{\{|\{%|\}\}|%\}")
 
@@ -292,8 +292,9 @@ def test_a_run_killed_half_way_resumes_without_redoing_or_renaming(tmp_path):
     (tmp_path / "d.json").write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
     command = [sys.executable, "-m", "pipeline.cli", "fill", "任务书", "--data", "d.json",
                "--program", str(PROGRAM), "--out", "out"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))  # this checkout's pipeline, whatever is installed
     process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+                               start_new_session=True, env=env)
     out = tmp_path / "out"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(out.glob("*.docx"))) < 10:
@@ -303,7 +304,7 @@ def test_a_run_killed_half_way_resumes_without_redoing_or_renaming(tmp_path):
     done_before = len(list(out.glob("*.docx")))
     assert 10 <= done_before < len(rows), "the batch should have been killed half-way"
 
-    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env)
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in out.glob("*.docx"))
     assert names == sorted(f"{r['申报单位']}-任务书.docx" for r in rows)  # no "-2": nothing taken as foreign

@@ -7,7 +7,7 @@ import json
 
 import pytest
 import yaml
-from conftest import PROGRAM
+from conftest import PROGRAM, ROOT
 
 from pipeline.dates import parse_period
 from pipeline.forms import load_form
@@ -322,8 +322,9 @@ def test_a_validation_killed_half_way_keeps_what_was_done_and_resumes(tmp_path):
     db = tmp_path / "ws.sqlite"
     command = [sys.executable, "-m", "pipeline.cli", "validate", str(batch), "--db", str(db), "--jobs", "1",
                "--format", "json"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))  # this checkout's pipeline, whatever is installed
     process = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+                               start_new_session=True, env=env)
 
     def done() -> int:
         try:
@@ -340,7 +341,7 @@ def test_a_validation_killed_half_way_keeps_what_was_done_and_resumes(tmp_path):
     kept = done()
     assert 4 <= kept < 16, "the run should have been killed half-way"
 
-    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env)
     assert result.returncode in (0, 1), result.stderr
     report = json.loads(result.stdout)
     assert len(report["files"]) == 16 and report["summary"]["error"] == 0
