@@ -23,6 +23,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import docx_build as db  # noqa: E402  (tools/ is not a package)
+import gongwen  # noqa: E402
 from docx_build import (  # noqa: E402
     ERHAO, FANGSONG, HEITI, KAITI, SANHAO, SIHAO, XIAOBIAOSONG, XIAOSI,
 )
@@ -84,6 +85,15 @@ def bottom_rule(paragraph, color="FF0000", size=12):
 def keep(paragraph):
     paragraph.paragraph_format.keep_with_next = True
     return paragraph
+
+
+def kept_if(doc, text, condition, indent=2):
+    """A body paragraph kept with the next one only when ``condition`` holds at fill time."""
+    tag(doc, f"if {condition}")
+    keep(para(doc, text, indent=indent))
+    tag(doc, "else")
+    para(doc, text, indent=indent)
+    tag(doc, "endif")
 
 
 def borderless(table):
@@ -175,10 +185,9 @@ def build_notice(out: Path) -> None:
     page_number_footer(doc)
 
     # 版头: red 发文机关标志, 文号, red rule
-    flag = para(doc, "", align="center", line=Pt(60), before=12, after=6)
-    run = db.add_run(flag, "{{ 计划.发文机关标志 }}", XIAOBIAOSONG, Pt(40))
-    run.font.color.rgb = RED
-    character_spacing(run, 4)
+    para(doc, "", line=Pt(12))
+    gongwen.issuer_flag(doc)
+    para(doc, "", line=Pt(6))
     wenhao = para(doc, "{{ 计划.文号|wenhao }}", align="center", after=2)
     bottom_rule(wenhao, size=18)
     para(doc, "", line=Pt(14))
@@ -186,13 +195,13 @@ def build_notice(out: Path) -> None:
     para(doc, "")
 
     # 标题 and 主送
-    para(doc, "{{ 计划.标题 }}", XIAOBIAOSONG, ERHAO, "center", line=Pt(36))
+    gongwen.title(doc)
     para(doc, "")
     para(doc, "{{ 计划.主送 }}：")
     para(doc, "{{ 计划.正文 }}", indent=2)
 
     # 一、申报要求
-    para(doc, "一、申报要求", HEITI, indent=2)
+    keep(para(doc, "一、申报要求", HEITI, indent=2))
     para(doc, "1．申报范围：{{ 计划.申报范围 }}", indent=2)
     para(doc, "2．试点内容：{{ 计划.试点内容要求 }}", indent=2)
     para(doc, "3．项目周期：原则上为{% if 计划.周期月数 % 12 == 0 %}{{ 计划.周期月数 // 12 }}年"
@@ -205,41 +214,46 @@ def build_notice(out: Path) -> None:
          indent=2)
 
     # 二、评审及组织实施
-    para(doc, "二、评审及组织实施", HEITI, indent=2)
+    keep(para(doc, "二、评审及组织实施", HEITI, indent=2))
     tag(doc, "for 条 in 计划.评审及组织实施")
     para(doc, "{{ loop.index }}．{{ 条 }}", indent=2)
     tag(doc, "endfor")
 
     # 三、联系方式
-    para(doc, "三、联系方式", HEITI, indent=2)
+    keep(para(doc, "三、联系方式", HEITI, indent=2))
+    # the last line before the 落款 is kept with it (no page holding only the 落款)
+    tag(doc, "set last_before_signature = not (计划.附件 is defined and 计划.附件)")
     tag(doc, "for c in 计划.联系人")
     tag(doc, "if c.单位 is defined")
-    para(doc, "联系单位：{{ c.单位 }}", indent=2)
+    keep(para(doc, "联系单位：{{ c.单位 }}", indent=2))
     tag(doc, "endif")
-    para(doc, "联 系 人：{{ c.姓名 }}", indent=2)
-    para(doc, "电    话：{{ c.电话 }}", indent=2)
+    keep(para(doc, "联 系 人：{{ c.姓名 }}", indent=2))
     tag(doc, "if c.邮箱 is defined")
-    para(doc, "电子信箱：{{ c.邮箱 }}", indent=2)
+    keep(para(doc, "电    话：{{ c.电话 }}", indent=2))
+    kept_if(doc, "电子信箱：{{ c.邮箱 }}", "loop.last and last_before_signature")
+    tag(doc, "else")
+    kept_if(doc, "电    话：{{ c.电话 }}", "loop.last and last_before_signature")
     tag(doc, "endif")
     tag(doc, "endfor")
 
     # 附件说明: 「附件：1.…」, later items aligned under the first name (hanging indent)
     tag(doc, "if 计划.附件 is defined and 计划.附件")
-    para(doc, "")
+    keep(para(doc, ""))
     tag(doc, "for a in 计划.附件")
-    item = para(doc, "{% if loop.first %}附件：{% else %}　　　{% endif %}{{ loop.index }}.{{ a }}")
+    item = keep(para(doc, "{% if loop.first %}附件：{% else %}　　　{% endif %}{{ loop.index }}.{{ a }}"))
     indents(item, left_chars=6, hanging_chars=4)
     tag(doc, "endfor")
     tag(doc, "endif")
 
     # 落款
-    signature_block(doc, [
+    gongwen.signature(doc, [
         "{{ 计划.发文机关 }}",
-        "{%tr if 计划.代章 is defined %}",
+        "{%p if 计划.代章 is defined %}",
         "（{{ 计划.代章 }}）",
-        "{%tr endif %}",
+        "{%p endif %}",
         "{{ 计划.日期.发布|cn_date }}",
-    ], blank_before=2)
+    ])
+    gongwen.colophon(doc)
 
     doc.save(out / "通知.docx")
     write_sidecar(out / "通知.yaml", {
@@ -450,7 +464,7 @@ def build_publicity(out: Path) -> None:
     doc = db.new_document()
     page_number_footer(doc)
 
-    para(doc, "关于{{ 计划.名称 }}拟立项项目的公示", XIAOBIAOSONG, ERHAO, "center", line=Pt(36))
+    gongwen.title(doc, "('关于' ~ 计划.名称 ~ '拟立项项目的公示')")
     para(doc, "")
     para(doc, "根据《{{ 计划.标题 }}》（{{ 计划.文号|wenhao }}）有关要求，经形式审查、专家评审，"
               "拟确定以下{{ 记录|length }}个项目为{{ 计划.名称 }}立项项目，现予以公示。", indent=2)
@@ -491,11 +505,11 @@ def build_publicity(out: Path) -> None:
     keep(para(doc, "联系人：{{ c.姓名 }}{% if c.单位 is defined %}（{{ c.单位 }}）{% endif %}", indent=2))
     keep(para(doc, "电  话：{{ c.电话 }}", indent=2))
     tag(doc, "if c.邮箱 is defined")
-    para(doc, "邮  箱：{{ c.邮箱 }}", indent=2)
+    keep(para(doc, "邮  箱：{{ c.邮箱 }}", indent=2))
     tag(doc, "endif")
     tag(doc, "endfor")
 
-    signature_block(doc, ["{{ 计划.发文机关 }}", "{{ 今天|cn_date }}"], blank_before=2)
+    gongwen.signature(doc, ["{{ 计划.发文机关 }}", "{{ 今天|cn_date }}"])
 
     doc.save(out / "公示.docx")
     write_sidecar(out / "公示.yaml", {
