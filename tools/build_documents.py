@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "templates"
 RED = RGBColor(0xFF, 0x00, 0x00)
 WUHAO = Pt(10.5)  # 五号
+XIAOWU = Pt(9)  # 小五
 NUMERALS = "一二三四五六七八九十"  # 期次 第一期…: indexed with loop.index0 in the template
 
 
@@ -314,13 +315,16 @@ def build_task(out: Path) -> None:
         para(doc, "")
     cover = db.add_table(doc, [Mm(44), Mm(96)])
     borderless(cover)
-    for label, value in (("项目名称：", "{{ 项目名称 }}"), ("承担单位：", "{{ 申报单位 }}"),
-                         ("试点单位：", "{{ 试点单位 }}"), ("项目负责人：", "{{ 负责人 }}"),
-                         ("签订日期：", "     年    月    日")):
+    # a 项目名称 longer than the line breaks between words (title_lines), not at the cell's edge
+    name_lines = ("{%p for line in 项目名称|title_lines(16) %}", "{{ line }}", "{%p endfor %}")
+    for label, values in (("项目名称：", name_lines), ("承担单位：", ("{{ 申报单位 }}",)),
+                          ("试点单位：", ("{{ 试点单位 }}",)), ("项目负责人：", ("{{ 负责人 }}",)),
+                          ("签订日期：", ("     年    月    日",))):
         row = db.add_row(cover, height=Mm(13))
         db.write_cell(row.cells[0], label, FANGSONG, SANHAO, "right",
                       valign="bottom", line=Pt(30))
-        db.write_cell(row.cells[1], value, FANGSONG, SANHAO, "center", valign="bottom", line=Pt(30))
+        for value in values:
+            db.write_cell(row.cells[1], value, FANGSONG, SANHAO, "center", valign="bottom", line=Pt(30))
         db.set_cell_borders(row.cells[1], size=6, top="nil", left="nil", right="nil", bottom="single")
         db.set_cell_borders(row.cells[0], top="nil", left="nil", right="nil", bottom="nil")
     for _ in range(3):
@@ -361,7 +365,7 @@ def build_task(out: Path) -> None:
     pair("联系电话", "{{ 手机 }}", "电子邮箱", "{{ 电子邮箱 }}")
     pair("通讯地址", "{{ 通讯地址 }}", "邮编", "{{ 邮编 }}")
     wide("实施期限", "{{ 计划.试点期间.开始|cn_date }}至{{ 计划.试点期间.结束|cn_date }}")
-    wide("资助金额", "人民币{{ 资助金额|yuan }}元")
+    wide("资助金额", "人民币{{ 资助金额|yuan }}元（大写：{{ 资助金额|rmb_upper }}）")
 
     # 二、项目目标
     tp(doc, "二、项目目标", HEITI, before=6)
@@ -442,13 +446,16 @@ def build_task(out: Path) -> None:
     tp(doc, "", indent=0, keep=True)
     sign = db.add_table(doc, [Mm(78), Mm(78)])
     borderless(sign)
-    for left, right, height in (("甲方（盖章）：{{ 计划.发文机关 }}", "乙方（盖章）：{{ 申报单位 }}", Mm(22)),
-                                ("负责人（签字）：", "负责人（签字）：", Mm(16)),
-                                ("日期：     年    月    日", "日期：     年    月    日", Mm(10))):
+    # the party's name on its own line under 「甲方（盖章）：」: a long name never leaves 「室」 alone
+    for left, right, height in ((("甲方（盖章）：", "{{ 计划.发文机关 }}"), ("乙方（盖章）：", "{{ 申报单位 }}"), Mm(22)),
+                                (("负责人（签字）：",), ("负责人（签字）：",), Mm(16)),
+                                (("日期：     年    月    日",), ("日期：     年    月    日",), Mm(10))):
         row = db.add_row(sign, height=height, cant_split=True)
-        for cell, text in ((row.cells[0], left), (row.cells[1], right)):
-            db.write_cell(cell, text, FANGSONG, BODY, "left", valign="top", line=LINE)
-            cell.paragraphs[0].paragraph_format.keep_with_next = True
+        for cell, texts in ((row.cells[0], left), (row.cells[1], right)):
+            for text in texts:
+                db.write_cell(cell, text, FANGSONG, BODY, "left", valign="top", line=LINE)
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
 
     doc.save(out / "任务书.docx")
     write_sidecar(out / "任务书.yaml", {
@@ -469,9 +476,11 @@ def build_publicity(out: Path) -> None:
     para(doc, "根据《{{ 计划.标题 }}》（{{ 计划.文号|wenhao }}）有关要求，经形式审查、专家评审，"
               "拟确定以下{{ 记录|length }}个项目为{{ 计划.名称 }}立项项目，现予以公示。", indent=2)
 
-    table = db.add_table(doc, [Mm(10), Mm(60), Mm(50), Mm(16), Mm(20)])
+    # 小五 in these widths keeps 「试点单位：延边朝鲜族自治州科学技术协会」 (19 characters) and a
+    # 4-character 负责人 on one line; only the 项目名称 may wrap
+    table = db.add_table(doc, [Mm(9), Mm(66), Mm(45), Mm(16), Mm(20)])
     cell_margins(table, Mm(1), Mm(1))
-    size, line = WUHAO, Pt(15)
+    size, line = XIAOWU, Pt(14)
 
     def cell(c, text, align="left", font=FANGSONG):
         return db.write_cell(c, text, font, size, align, line=line)
@@ -484,7 +493,7 @@ def build_publicity(out: Path) -> None:
     row = db.add_row(table, height=Mm(8), cant_split=True)
     cell(row.cells[0], "{{ loop.index }}", "center")
     cell(row.cells[1], "{{ r.申报单位 }}")
-    tag(row.cells[1], "if r.试点单位 and r.试点单位 != r.申报单位", size=size)
+    tag(row.cells[1], "if r.试点单位 is defined and r.试点单位|given and r.试点单位 != r.申报单位", size=size)
     db.add_paragraph(row.cells[1], "试点单位：{{ r.试点单位 }}", FANGSONG, size, "left", line=line)
     tag(row.cells[1], "endif", size=size)
     cell(row.cells[2], "{{ r.项目名称 }}")
