@@ -100,61 +100,59 @@ def signature(doc, lines, blank_before=2):
     return last
 
 
-def _rule(paragraph, edge, size):
-    p_pr = paragraph._p.get_or_add_pPr()
-    borders = p_pr.find(qn("w:pBdr"))
-    if borders is None:
-        borders = OxmlElement("w:pBdr")
-        anchor = next((p_pr.find(qn(n)) for n in ("w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc")
-                       if p_pr.find(qn(n)) is not None), None)
-        if anchor is not None:
-            anchor.addprevious(borders)
-        else:
-            p_pr.append(borders)
-    el = OxmlElement(f"w:{edge}")
-    for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "1"), ("w:color", "000000")):
-        el.set(qn(key), value)
-    borders.append(el)
+COLOPHON_LINE = Pt(22)  # one 版记 line (4号 on a 22 pt pitch), its rules included
 
 
-def _at_page_foot(paragraph):
-    # A frame anchored to the bottom margin: the 版记's last line is the page's last line
-    # (GB/T 9704 7.4: 版记应置于公文最后一页，版记的最后一个要素置于最后一行).
+def _at_page_foot(paragraph, lines_from_foot):
+    # Each 版记 line is a frame at a fixed height above the foot of the 版心 (GB/T 9704 7.4:
+    # 版记应置于公文最后一页，版记的最后一个要素置于最后一行). Frames, not a floating table:
+    # LibreOffice ignores a table's tblpYSpec="bottom" and would leave the 版记 in the text.
     p_pr = paragraph._p.get_or_add_pPr()
     frame = OxmlElement("w:framePr")
-    for key, value in (("w:w", str(Emu(db.TEXT_WIDTH).twips)), ("w:wrap", "notBeside"),
-                       ("w:vAnchor", "margin"), ("w:hAnchor", "margin"), ("w:xAlign", "center"),
-                       ("w:yAlign", "bottom")):
+    top = Emu(db.TEXT_HEIGHT - COLOPHON_LINE * lines_from_foot)
+    for key, value in (("w:w", str(Emu(db.TEXT_WIDTH).twips)), ("w:h", str(Emu(COLOPHON_LINE).twips)),
+                       ("w:hRule", "exact"), ("w:wrap", "notBeside"), ("w:vAnchor", "margin"),
+                       ("w:hAnchor", "margin"), ("w:xAlign", "center"), ("w:y", str(top.twips))):
         frame.set(qn(key), value)
     p_pr.insert(0, frame)
+
+
+def _rule(paragraph, edges):
+    """Rules above and below a paragraph: {edge: size in eighths of a point}."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    for edge, size in edges.items():
+        el = OxmlElement(f"w:{edge}")
+        for key, value in (("w:val", "single"), ("w:sz", str(size)), ("w:space", "1"), ("w:color", "000000")):
+            el.set(qn(key), value)
+        borders.append(el)
+    p_pr.find(qn("w:framePr")).addnext(borders)
 
 
 def colophon(doc, copy_to="计划.抄送", printer="计划.印发机关 if 计划.印发机关 is defined else 计划.发文机关",
              date="计划.日期.发布"):
     """版记 (GB/T 9704 7.4): 抄送 (when the programme names any), 印发机关 and 印发日期 in 4号仿宋,
-    between a thick first and last rule and thin rules between, at the foot of the last page."""
+    between a thick first and last rule (0.35 mm) and a thin rule between (0.25 mm), at the foot
+    of the last page."""
     _tag(doc, f"if {copy_to} is defined and {copy_to}")
-    copy = _colophon_line(doc, "抄送：{{ " + copy_to + " }}。")
-    _rule(copy, "top", 8)  # first rule 0.35 mm
-    _printed(doc, printer, date, top=4)  # thin rule 0.25 mm between
+    _rule(_colophon_line(doc, "抄送：{{ " + copy_to + " }}。", 2), {"top": 8})
+    # LibreOffice drops the frame of a framed paragraph followed at once by another frame
+    db.add_paragraph(doc, "", line=Pt(1), size=Pt(1))
+    _rule(_printed(doc, printer, date), {"top": 4, "bottom": 8})
     _tag(doc, "else")
-    _printed(doc, printer, date, top=8)
+    _rule(_printed(doc, printer, date), {"top": 8, "bottom": 8})
     _tag(doc, "endif")
 
 
-def _colophon_line(doc, text):
-    paragraph = db.add_paragraph(doc, text, FANGSONG, SIHAO, "left", line=Pt(22))
+def _colophon_line(doc, text, lines_from_foot):
+    paragraph = db.add_paragraph(doc, text, FANGSONG, SIHAO, "left", line=Pt(20))
     paragraph.paragraph_format.left_indent = SIHAO  # 左右各空一字
     paragraph.paragraph_format.right_indent = SIHAO
-    _at_page_foot(paragraph)
+    _at_page_foot(paragraph, lines_from_foot)
     return paragraph
 
 
-def _printed(doc, printer, date, top):
-    paragraph = _colophon_line(doc, "{{ " + printer + " }}\t{{ " + date + "|cn_date }}印发")
+def _printed(doc, printer, date):
+    paragraph = _colophon_line(doc, "{{ " + printer + " }}\t{{ " + date + "|cn_date }}印发", 1)
     db.add_tab_stop(paragraph, Emu(db.TEXT_WIDTH - SIHAO), "right")  # 右空一字
-    _rule(paragraph, "top", top)
-    _rule(paragraph, "bottom", 8)  # last rule 0.35 mm
     return paragraph
-
-
