@@ -124,28 +124,30 @@ def documents(tmp_path_factory, output_ledger):
 
     work = tmp_path_factory.mktemp("layout")
     program = yaml.safe_load(PROGRAM.read_text(encoding="utf-8"))
-    program = copy.deepcopy(program)
     program.pop("附件")  # the 落款 then follows the contacts: it fell alone onto page 3
-    program.update({"发文机关标志": FLAG, "抄送": COPY_TO})
+    program["抄送"] = COPY_TO
     (work / "program.yaml").write_text(yaml.safe_dump(program, allow_unicode=True), encoding="utf-8")
+    flagged = {**program, "发文机关标志": FLAG}  # one line at 40 pt would leave 「件」 alone
+    (work / "flagged.yaml").write_text(yaml.safe_dump(flagged, allow_unicode=True), encoding="utf-8")
     rows = _roster_rows()
     rows[0]["试点单位"] = "/"  # a roster's way of writing 「none」
     rows[1].update({"申报单位": "新疆维吾尔自治区科学技术协会", "试点单位": "伊犁哈萨克自治州科学技术协会"})
     (work / "roster.yaml").write_text(yaml.safe_dump(rows, allow_unicode=True), encoding="utf-8")
     (work / "a.yaml").write_text(APPLICATION.replace("{opinion}", OPINION), encoding="utf-8")
     runner = CliRunner()
-    for args in (["通知", "--program", work / "program.yaml"],
-                 ["公示", "--data", work / "roster.yaml", "--program", PROGRAM, "--date", "2026-09-25"],
-                 ["申报书", "--data", work / "a.yaml"],
-                 ["任务书", "--data", ROSTER, "--program", PROGRAM]):
-        result = runner.invoke(main, ["fill", *map(str, args), "--out", str(work / args[0])],
-                               catch_exceptions=False)
+    for out, args in (("通知", ["通知", "--program", work / "program.yaml"]),
+                      ("标志", ["通知", "--program", work / "flagged.yaml", "--name", "标志"]),
+                      ("公示", ["公示", "--data", work / "roster.yaml", "--program", PROGRAM, "--date", "2026-09-25"]),
+                      ("申报书", ["申报书", "--data", work / "a.yaml"]),
+                      ("任务书", ["任务书", "--data", ROSTER, "--program", PROGRAM])):
+        result = runner.invoke(main, ["fill", *map(str, args), "--out", str(work / out)], catch_exceptions=False)
         assert result.exit_code == 0, result.output
-    files = {"通知": work / "通知" / "通知.docx", "公示": work / "公示" / "公示.docx",
+    files = {"通知": work / "通知" / "通知.docx", "标志": work / "标志" / "标志.docx",
+             "公示": work / "公示" / "公示.docx",
              "申报书": work / "申报书" / "新疆维吾尔自治区科学技术协会-申报书.docx",
              "任务书": work / "任务书" / "江苏省科学技术协会-任务书.docx"}
-    converted = convert_to_pdf([files["通知"], files["公示"], files["申报书"]], work / "pdf")
-    pdfs = {name: converted[files[name]] for name in ("通知", "公示", "申报书")}
+    converted = convert_to_pdf([files[name] for name in ("通知", "标志", "公示", "申报书")], work / "pdf")
+    pdfs = {name: converted[files[name]] for name in ("通知", "标志", "公示", "申报书")}
     return {"docx": files, "pdf": pdfs, "rows": rows}
 
 
@@ -201,7 +203,7 @@ def test_the_colophon_closes_the_last_page_at_its_foot(documents):
 
 
 def test_the_issuer_flag_and_the_title_keep_their_words_whole(documents):
-    first = _pages(documents["pdf"]["通知"])[0]
+    first = _pages(documents["pdf"]["标志"])[0]
     assert FLAG in first, first  # one line: no 「件」 alone under it
     program = yaml.safe_load(PROGRAM.read_text(encoding="utf-8"))
     for line in break_title(program["标题"], 20, program["名称"]):
