@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
 from .dates import iso_parts, parse_date, parse_month
-from .layout.title import break_title, issuer_flag, text_width
+from .layout.title import break_title, issuer_flag
 from .numbers import to_decimal
 
 _FEN = Decimal("0.01")
@@ -267,7 +267,6 @@ FILTERS = {
     "installments": installments,
     "title_lines": title_lines,
     "issuer_flag": issuer_flag,
-    "text_width": text_width,
     "given": given,
     "written_date": written_date,
 }

@@ -8,7 +8,7 @@ tested are converted to PDF in one LibreOffice run; pages are read with pdfplumb
 
 from __future__ import annotations
 
-import copy
+import datetime
 import re
 
 import docx
@@ -18,6 +18,7 @@ import yaml
 from click.testing import CliRunner
 
 from conftest import PROGRAM, ROSTER, docx_text
+from pipeline.filters import given, split_items, written_date
 from pipeline.layout.title import break_title, issuer_flag, text_width
 
 # --- title lines: a pure function --------------------------------------------------------------
@@ -81,6 +82,20 @@ def test_the_issuer_flag_of_one_and_of_two_issuers():
     assert joint["names"] == ["益阳市科学技术协会", "益阳市财政局"] and joint["suffix"] == "文件"
     with pytest.raises(ValueError, match="发文机关标志为空"):
         issuer_flag([])
+
+
+@pytest.mark.parametrize("value, written", [
+    ("2026-04-10", "2026年4月10日"), (datetime.date(2026, 4, 10), "2026年4月10日"), ("2026.4.10", "2026年4月10日"),
+    ("2026-04", "2026年4月"), ("2026-07-01至2027-06-30", "2026年7月1日至2027年6月30日"),
+    ("2026年7月至2027年6月", "2026年7月至2027年6月"), ("/", "/"), ("待定", "待定"), (None, ""),
+])
+def test_written_date_writes_year_month_day_and_leaves_other_text(value, written):
+    assert written_date(value) == written
+
+
+def test_a_placeholder_is_not_a_given_value_and_indicators_split_on_the_renderers_newline():
+    assert [given(v) for v in ("/", "／", "无", " ", None, "苏州市科学技术协会")] == [False] * 5 + [True]
+    assert split_items("建成平台1个\a注册3000人") == ["建成平台1个", "注册3000人"]  # pipeline/render.py: \n → \a
 
 
 # --- filled documents ----------------------------------------------------------------------------
