@@ -34,8 +34,8 @@ _PERIOD_SEPARATOR = re.compile(r"\s*(?:至|到|~|—|–|－)\s*")
 
 
 def written_date(value) -> str:
-    """A date as a form prints it, 2026年4月10日 (never 2026-04-10): a date, an ISO or dotted
-    day or month, or a period of two joined by 至; any other text (「/」, 「待定」) as it is."""
+    """A date, ISO or dotted day or month, or period of two as a form prints it: 2026年4月10日."""
+    # never 2026-04-10; any other text (「/」, 「待定」) is printed as it is
     if value is None:
         return ""
     if not isinstance(value, str):

@@ -147,12 +147,10 @@ _FLAG_SUFFIX = "文件"
 
 
 def issuer_flag(value) -> dict:
-    """The parts of a 发文机关标志 (GB/T 9704-2012 7.2.1): issuers' names, 「文件」, widest line.
-
-    The names go one a line, 「文件」 to their right when the 标志 has it; ``width`` is the
-    widest name with 「文件」, in characters. A text is one issuer (「益阳市科学技术协会文件」); a list is a joint issue (联合发文), each
-    item one issuer, the host first, as in ``[益阳市科学技术协会, 益阳市财政局文件]``.
-    """
+    """The names, 「文件」 and widest line (in characters) of a 发文机关标志 (GB/T 9704-2012 7.2.1)."""
+    # A text is one issuer (「益阳市科学技术协会文件」); a list is a joint issue (联合发文), one
+    # issuer an item, the host first: [益阳市科学技术协会, 益阳市财政局文件]. The names go one a
+    # line, 「文件」 to their right when the 标志 has it.
     items = [str(item).strip() for item in _flatten([value])] if not isinstance(value, str) else [value.strip()]
     items = [item for item in items if item]
     if not items:
