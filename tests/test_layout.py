@@ -260,3 +260,18 @@ def test_announcement_has_no_filler_lines_and_names_on_one_line(documents):
         if row["试点单位"] not in ("/", row["申报单位"]):
             assert any(f"试点单位：{row['试点单位']}" in line for line in lines), row["试点单位"]
         assert any(row["负责人"] in line for line in lines), row["负责人"]
+
+
+def test_a_joint_issue_stacks_the_issuers_with_wenjian_beside_them(tmp_path):
+    # The programme file's 「发文机关标志」 is one text today; the template already takes a list
+    # (联合发文, seed 001), rendered here through the library as the CLI will once the key allows it.
+    from pipeline.render import build_context, find_template, render_docx
+
+    program = yaml.safe_load(PROGRAM.read_text(encoding="utf-8"))
+    program["发文机关标志"] = ["益阳市科学技术协会", "益阳市财政局文件"]
+    spec = find_template("通知")
+    (tmp_path / "joint.docx").write_bytes(render_docx(spec, build_context(spec, {}, program)))
+    flag = docx.Document(str(tmp_path / "joint.docx")).tables[0]
+    names, suffix = flag.rows[0].cells
+    assert [p.text for p in names.paragraphs if p.text] == ["益阳市科学技术协会", "益阳市财政局"]
+    assert [p.text for p in suffix.paragraphs if p.text] == ["文件"]
