@@ -71,6 +71,16 @@ def test_a_title_that_fits_stays_on_one_line_and_the_kept_name_stays_whole():
     assert any("2026年度安徽省基层科普行动计划" in line for line in lines), lines
 
 
+def test_a_very_long_title_breaks_in_reasonable_time():
+    import time
+
+    title = TITLES[2][0] * 2  # 130 characters: trying every layout took 14 s
+    started = time.monotonic()
+    lines = break_title(title, 20)
+    assert time.monotonic() - started < 5
+    assert "".join(lines) == title and all(len(line) >= 3 for line in lines)
+
+
 def test_a_flag_too_long_for_its_line_never_leaves_a_character_alone():
     assert break_title("益阳市科学技术协会文件", 10) == ["益阳市", "科学技术协会文件"]  # not 「…协会文\n件」
 

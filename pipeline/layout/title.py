@@ -16,6 +16,7 @@ import unicodedata
 from functools import cache
 from importlib import resources
 from itertools import combinations
+from math import comb
 
 import yaml
 
@@ -98,9 +99,44 @@ def _shaped(widths: list[float]) -> bool:
     return rising and falling
 
 
+_EXHAUSTIVE = 20_000  # layouts tried one by one; past that, the even-lines search below
+
+
+def _even(text: str, costs: dict[int, int], chars_per_line: float, count: int) -> list[str] | None:
+    """The layout of ``count`` lines closest to even (a dynamic programme: long titles stay fast)."""
+    target = text_width(text) / count
+    ends = [0, *sorted(costs), len(text)]
+    best = {(0, 0): (0.0, None)}  # (lines, end) -> (score, previous end)
+    for lines in range(1, count + 1):
+        for end in ends[1:]:
+            for start in ends:
+                if start >= end or (lines - 1, start) not in best:
+                    continue
+                line = text[start:end]
+                width = text_width(line)
+                if width > chars_per_line or len(line) < MIN_LINE:
+                    continue
+                score = best[(lines - 1, start)][0] + costs.get(start, 0) + (width - target) ** 2
+                if (lines, end) not in best or score < best[(lines, end)][0]:
+                    best[(lines, end)] = (score, start)
+    if (count, len(text)) not in best:
+        return None
+    bounds, end = [len(text)], len(text)
+    for lines in range(count, 0, -1):
+        end = best[(lines, end)][1]
+        bounds.append(end)
+    bounds.reverse()
+    return [text[a:b] for a, b in zip(bounds, bounds[1:])]
+
+
 def _best(text: str, costs: dict[int, int], chars_per_line: float) -> list[str] | None:
     positions = sorted(costs)
     for count in range(1, len(text) // MIN_LINE + 1):
+        if comb(len(positions), count - 1) > _EXHAUSTIVE:
+            lines = _even(text, costs, chars_per_line, count)
+            if lines is not None:
+                return lines
+            continue
         best, best_score = None, None
         for cut in combinations(positions, count - 1):
             bounds = (0, *cut, len(text))
