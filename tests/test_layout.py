@@ -285,3 +285,19 @@ def test_a_joint_issue_stacks_the_issuers_with_wenjian_beside_them(tmp_path):
     names, suffix = flag.rows[0].cells
     assert [p.text for p in names.paragraphs if p.text] == ["益阳市科学技术协会", "益阳市财政局"]
     assert [p.text for p in suffix.paragraphs if p.text] == ["文件"]
+
+
+def test_task_agreement_titles_break_a_long_programme_name_between_words(run, tmp_path):
+    program = yaml.safe_load(PROGRAM.read_text(encoding="utf-8"))
+    program["名称"] = "2026年度益阳市科协学会服务能力提升计划项目"  # 21 characters: two lines at 2号
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(program, allow_unicode=True), encoding="utf-8")
+    (tmp_path / "r.yaml").write_text(yaml.safe_dump(_roster_rows()[:1], allow_unicode=True), encoding="utf-8")
+    result = run("fill", "任务书", "--data", "r.yaml", "--program", "p.yaml", "--out", "out")
+    assert result.exit_code == 0, result.output
+    (path,) = (tmp_path / "out").glob("*.docx")
+    paragraphs = [p.text for p in docx.Document(str(path)).paragraphs]
+    lines = break_title(program["名称"], 20)
+    assert len(lines) == 2
+    for at in (i for i, text in enumerate(paragraphs) if text == lines[0]):
+        assert paragraphs[at + 1] == lines[1]
+    assert paragraphs.count(lines[0]) == 2  # the cover and the first page

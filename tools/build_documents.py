@@ -309,7 +309,7 @@ def build_task(out: Path) -> None:
     # 封面
     for _ in range(2):
         para(doc, "")
-    para(doc, "{{ 计划.名称 }}", XIAOBIAOSONG, ERHAO, "center", line=Pt(40))
+    gongwen.title(doc, "计划.名称", keep="''", line=Pt(40))
     para(doc, "项目任务书", XIAOBIAOSONG, Pt(36), "center", line=Pt(60), before=12)
     for _ in range(3):
         para(doc, "")
@@ -334,7 +334,7 @@ def build_task(out: Path) -> None:
 
     # 正文
     db.page_break(doc)
-    para(doc, "{{ 计划.名称 }}", XIAOBIAOSONG, ERHAO, "center", line=Pt(34))
+    gongwen.title(doc, "计划.名称", keep="''", line=Pt(34))
     para(doc, "项目任务书", XIAOBIAOSONG, ERHAO, "center", line=Pt(34), after=10)
     tp(doc, "甲方（项目组织单位）：{{ 计划.发文机关 }}", indent=0)
     tp(doc, "乙方（项目承担单位）：{{ 申报单位 }}", indent=0)
