@@ -11,7 +11,8 @@ import re
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 
-from .dates import iso_parts
+from .dates import iso_parts, parse_date, parse_month
+from .layout.title import break_title, issuer_flag
 from .numbers import to_decimal
 
 _FEN = Decimal("0.01")
@@ -27,6 +28,27 @@ def cn_date(value) -> str:
     year, month, day = parts
     text = f"{year}年{month}月"
     return text if day is None else f"{text}{day}日"
+
+
+_PERIOD_SEPARATOR = re.compile(r"\s*(?:至|到|~|—|–|－)\s*")
+
+
+def written_date(value) -> str:
+    """A date, ISO or dotted day or month, or period of two as a form prints it: 2026年4月10日."""
+    # never 2026-04-10; any other text (「/」, 「待定」) is printed as it is
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return cn_date(value)
+    text = value.strip()
+    parts = _PERIOD_SEPARATOR.split(text)
+    if len(parts) == 2 and all(parts):
+        return "至".join(written_date(part) for part in parts)
+    if (day := parse_date(text)) is not None:
+        return cn_date(day)
+    if re.fullmatch(r"\d{4}[年.\-/]\d{1,2}月?", text) and (month := parse_month(text)) is not None:
+        return f"{month[0]}年{month[1]}月"
+    return value
 
 
 _UPPER_DIGITS = "〇一二三四五六七八九"
@@ -202,6 +224,7 @@ def pad_rows(rows, n) -> list:
     return rows + [BlankRow() for _ in range(n - len(rows))]
 
 
+# \a is how the renderer carries a newline of a data cell (pipeline/render.py _clean_text)
 _ITEM_SEPARATORS = re.compile(r"[\r\n\a；;]+")
 
 
@@ -216,6 +239,22 @@ def split_items(text) -> list:
     return [item.strip() for item in _ITEM_SEPARATORS.split(text) if item.strip()]
 
 
+# A cell that says "nothing here" in the ways a roster does: 「/」, 「无」, 「—」.
+_PLACEHOLDERS = frozenset({"", "/", "／", "无", "-", "—", "——", "－"})
+
+
+def given(value) -> bool:
+    """True when a value is really there: not None, not blank, not a placeholder such as 「/」."""
+    if value is None:
+        return False
+    return str(value).strip() not in _PLACEHOLDERS
+
+
+def title_lines(text, chars_per_line=20, *keep) -> list:
+    """The lines of a 公文 title broken between words (GB/T 9704 7.3.1); ``keep``: names kept whole."""
+    return break_title(text, chars_per_line, keep)
+
+
 FILTERS = {
     "cn_date": cn_date,
     "cn_date_upper": cn_date_upper,
@@ -226,4 +265,8 @@ FILTERS = {
     "pad_rows": pad_rows,
     "split_items": split_items,
     "installments": installments,
+    "title_lines": title_lines,
+    "issuer_flag": issuer_flag,
+    "given": given,
+    "written_date": written_date,
 }

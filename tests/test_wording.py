@@ -65,8 +65,8 @@ def test_yiyang_notice_names_both_issuers_in_the_flag_and_the_signature_and_no_p
     lines = body_lines(text)
     # 发文机关标志: both names stacked, the 主办机关 first, 「文件」 beside them (GB/T 9704 7.2.2)
     assert lines[:3] == [ISSUERS[0], ISSUERS[1], "文件"], lines[:3]
-    # 落款: each issuer in the order of the 标志, then the date (7.3.5)
-    assert lines[-3:] == [ISSUERS[0], ISSUERS[1], "2018年5月18日"], lines[-3:]
+    # 落款: each issuer in the order of the 标志, then the date (7.3.5); the 版记 closes the page
+    assert lines[-4:] == [ISSUERS[0], ISSUERS[1], "2018年5月18日", f"{ISSUERS[0]}2018年5月18日印发"], lines[-4:]
     assert "本计划设立以下类别：学术交流项目、社会化服务项目、学会建设项目。" in text
     assert "4．经费额度：每个项目经费额度为2-5万元，根据实际内容调整。经费于项目责任书签订后一次性拨付。" in text
 
@@ -77,7 +77,7 @@ def test_yiyang_agreement_is_a_zerenshu_with_its_parties_and_one_payment(yiyang)
     text = docx_text(yiyang / "益阳市农学会-责任书.docx")
     assert "项目责任书" in text and "任务书" not in text and "试点" not in text
     assert "甲方（项目组织单位）：益阳市科学技术协会" in text and "乙方（项目承担单位）：益阳市农学会" in text
-    assert "甲方（盖章）：益阳市科学技术协会" in text and "乙方（盖章）：益阳市农学会" in text
+    assert "甲方（盖章）：\n益阳市科学技术协会" in text and "乙方（盖章）：\n益阳市农学会" in text
     # one payment of 100 %: no table of stages, no 尾款
     assert "尾款" not in text and "分期" not in text and "第一期" not in text
     assert "人民币50,000.00元（大写：伍万元整），于项目责任书签订后一次性拨付至乙方单位账户。" in text
@@ -97,12 +97,13 @@ def test_the_agreement_named_otherwise_than_the_programme_says_is_refused(tmp_pa
 
 def test_pilot_wording_is_unchanged(pilot):
     notice = docx_text(pilot / "通知.docx")
-    assert notice.splitlines()[0] == "中国科协部门发文"
+    assert body_lines(notice)[0] == "中国科协部门发文"
     for sentence in ("2．试点内容：应严格遵循申报指南有关要求（见附件）",
                      "4．经费额度：每个试点项目经费额度为30-40万元，根据实际内容调整。"
                      "项目任务书签订后支付50%，通过结项验收后支付50%。"):
         assert sentence in notice
-    assert body_lines(notice)[-3:] == ["中国科协改革工作办公室", "（中国科协调研宣传部代章）", "2026年5月21日"]
+    assert body_lines(notice)[-4:] == ["中国科协改革工作办公室", "（中国科协调研宣传部代章）", "2026年5月21日",
+                                       "中国科协改革工作办公室2026年5月21日印发"]
     task = docx_text(pilot / "四川省科学技术协会-任务书.docx")
     for sentence in ("项目任务书", "试点单位", "绵阳市科学技术协会", "甲方（项目组织单位）：中国科协改革工作办公室",
                      "按以下方式分期拨付", "第一期", "乙方未通过中期评估的，甲方不予拨付尾款；未通过结项验收的，不予结项。",

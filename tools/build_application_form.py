@@ -53,8 +53,10 @@ LABEL_BOX_PAGES = (
 
 PEOPLE_HEADER = ("姓 名", "性别", "出生年月", "单位", "职务职称")
 PEOPLE_KEYS = ("姓名", "性别", "出生年月", "单位", "职务职称")
-# 小四 text in these widths keeps 「1980.02」, a 12-character 单位 and 「部长/高级工程师」 on one line.
-PEOPLE_WIDTHS = (Mm(20), Mm(14), Mm(24), Mm(58), Mm(40))
+# 五号 rows in these widths keep an 8-character 姓名 (「阿依古丽·买买提」), 「1980.02」, a
+# 12-character 单位 and 「部长/高级工程师」 on one line; the 小四 headers fit too.
+PEOPLE_WIDTHS = (Mm(36), Mm(14), Mm(21), Mm(49), Mm(36))
+PEOPLE_SIZE = Pt(10.5)  # 五号
 
 
 def tag(expression):
@@ -67,6 +69,11 @@ def or_blank(variable, blank):
     # `|string|trim` so that a value the renderer wrapped (Markup, docxtpl Listing) tests
     # on its text, not on the wrapper object's truth value.
     return tag(f'{variable} if {variable}|string|trim else "{blank}"')
+
+
+def date_or_blank(variable, blank):
+    """Like or_blank, for a date: printed 2026年4月10日 whatever the data wrote (2026-04-10)."""
+    return tag(f'{variable}|written_date if {variable}|string|trim else "{blank}"')
 
 
 def heading(doc, text, new_page=True):
@@ -94,7 +101,7 @@ def cover(doc):
         db.add_run(paragraph, "\t", db.FANGSONG, db.SANHAO, underline=True)
     db.add_paragraph(doc, "中国科协改革工作办公室", db.KAITI, db.SANHAO, "center", line=Pt(36),
                      before=170)
-    db.add_paragraph(doc, or_blank("填报年月", "   年   月"), db.KAITI, db.SANHAO, "center",
+    db.add_paragraph(doc, date_or_blank("填报年月", "   年   月"), db.KAITI, db.SANHAO, "center",
                      line=Pt(36))
 
 
@@ -108,8 +115,10 @@ def instructions(doc):
 
 
 def opinion_box(table, whose, label):
-    """A full-width 意见 box: label, opinion text, signature line and date, ≥ 6 cm tall."""
-    row = db.add_row(table, Mm(60))
+    """A full-width 意见 box: label, opinion text, signature line and date, ≥ 6 cm tall.
+
+    The row never splits across pages: the signer's line and （单位公章） stay in their box."""
+    row = db.add_row(table, Mm(60), cant_split=True)
     cell = db.merge_horizontal(row, 0, 3)
     cell.vertical_alignment = db.VALIGN["top"]
     db.write_cell(cell, label, valign="top", line=TABLE_LINE)
@@ -119,7 +128,7 @@ def opinion_box(table, whose, label):
     db.write_cell(cell, "", valign="top", line=TABLE_LINE)
     db.write_cell(cell, f"{whose}负责人（签章）：" + " " * 20 + "（单位公章）", valign="top",
                   line=TABLE_LINE)
-    date = db.write_cell(cell, or_blank(f"{whose}意见.日期", BLANK_DATE), align="right",
+    date = db.write_cell(cell, date_or_blank(f"{whose}意见.日期", BLANK_DATE), align="right",
                          valign="top", line=TABLE_LINE)
     date.paragraph_format.right_indent = Pt(28)
     db.write_cell(cell, "", valign="top", line=TABLE_LINE)
@@ -132,10 +141,10 @@ def basic_info(doc):
     table = db.add_table(doc, [Mm(34), Mm(47), Mm(28), Mm(47)])
     row_height = Mm(8.5)
 
-    for label, variable in (("试点单位", "试点单位"), ("试点起止日期", "试点起止日期")):
+    for label, value in (("试点单位", tag("试点单位")), ("试点起止日期", date_or_blank("试点起止日期", ""))):
         row = db.add_row(table, row_height)
         db.write_cell(row.cells[0], label, align="center", line=TABLE_LINE)
-        db.write_cell(db.merge_horizontal(row, 1, 3), tag(variable), line=TABLE_LINE)
+        db.write_cell(db.merge_horizontal(row, 1, 3), value, line=TABLE_LINE)
 
     row = db.add_row(table, row_height)
     db.write_cell(db.merge_horizontal(row, 0, 1), "申报单位负责人", align="center",
@@ -214,7 +223,7 @@ def people_table(doc, variable, printed_rows):
     # a person's row never breaks across a page: half a row on the next page reads as a new row
     row = db.add_row(table, Mm(10), cant_split=True)
     for cell, key in zip(row.cells, PEOPLE_KEYS):
-        db.write_cell(cell, tag(f"r.{key}"), size=db.XIAOSI, align="center", line=TABLE_LINE)
+        db.write_cell(cell, tag(f"r.{key}"), size=PEOPLE_SIZE, align="center", line=TABLE_LINE)
     db.write_cell(db.add_row(table).cells[0], "{%tr endfor %}", line=TABLE_LINE)
     return table
 

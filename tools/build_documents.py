@@ -23,6 +23,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import docx_build as db  # noqa: E402  (tools/ is not a package)
+import gongwen  # noqa: E402
 import issuers  # noqa: E402
 from docx_build import (  # noqa: E402
     ERHAO, FANGSONG, HEITI, KAITI, SANHAO, SIHAO, XIAOBIAOSONG, XIAOSI,
@@ -32,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "templates"
 RED = RGBColor(0xFF, 0x00, 0x00)
 WUHAO = Pt(10.5)  # 五号
+XIAOWU = Pt(9)  # 小五
 NUMERALS = "一二三四五六七八九十"  # 期次 第一期…: indexed with loop.index0 in the template
 
 
@@ -85,6 +87,15 @@ def bottom_rule(paragraph, color="FF0000", size=12):
 def keep(paragraph):
     paragraph.paragraph_format.keep_with_next = True
     return paragraph
+
+
+def kept_if(doc, text, condition, indent=2):
+    """A body paragraph kept with the next one only when ``condition`` holds at fill time."""
+    tag(doc, f"if {condition}")
+    keep(para(doc, text, indent=indent))
+    tag(doc, "else")
+    para(doc, text, indent=indent)
+    tag(doc, "endif")
 
 
 def borderless(table):
@@ -175,15 +186,12 @@ def build_notice(out: Path) -> None:
     doc = db.new_document()
     page_number_footer(doc)
 
-    # 版头: red 发文机关标志 (one issuer's, or the joint issuers' names with 「文件」), 文号, red rule
-    def single_flag(doc):
-        flag = para(doc, "", align="center", line=Pt(60), before=12, after=6)
-        run = db.add_run(flag, "{{ 计划.发文机关标志 }}", XIAOBIAOSONG, Pt(40))
-        run.font.color.rgb = RED
-        character_spacing(run, 4)
-
-    issuers.joint_flag(doc, single_flag)
-    wenhao = para(doc, "{{ 计划.文号|wenhao }}", align="center", after=2, before=6)
+    # 版头: red 发文机关标志 (one issuer's, sized to fit its line, or the joint issuers' names stacked
+    # with 「文件」 to their right), 文号, red rule
+    para(doc, "", line=Pt(12))
+    gongwen.issuer_flag(doc, issuers.FLAG)
+    para(doc, "", line=Pt(6))
+    wenhao = para(doc, "{{ 计划.文号|wenhao }}", align="center", after=2)
     bottom_rule(wenhao, size=18)
     para(doc, "", line=Pt(14))
     tag(doc, "if " + issuers.JOINT)  # the joint issuers are named in the 标志 and the 落款
@@ -193,13 +201,13 @@ def build_notice(out: Path) -> None:
     tag(doc, "endif")
 
     # 标题 and 主送
-    para(doc, "{{ 计划.标题 }}", XIAOBIAOSONG, ERHAO, "center", line=Pt(36))
+    gongwen.title(doc)
     para(doc, "")
     para(doc, "{{ 计划.主送 }}：")
     para(doc, "{{ 计划.正文 }}", indent=2)
 
     # 一、申报要求
-    para(doc, "一、申报要求", HEITI, indent=2)
+    keep(para(doc, "一、申报要求", HEITI, indent=2))
     para(doc, "1．申报范围：{{ 计划.申报范围 }}", indent=2)
     para(doc, "2．{{ 计划.称谓.内容 }}：{% if 计划.项目类别 is defined %}本计划设立以下类别："
               "{{ 计划.项目类别|join('、') }}。{% endif %}{{ 计划.内容要求 }}", indent=2)
@@ -216,41 +224,46 @@ def build_notice(out: Path) -> None:
          indent=2)
 
     # 二、评审及组织实施
-    para(doc, "二、评审及组织实施", HEITI, indent=2)
+    keep(para(doc, "二、评审及组织实施", HEITI, indent=2))
     tag(doc, "for 条 in 计划.评审及组织实施")
     para(doc, "{{ loop.index }}．{{ 条 }}", indent=2)
     tag(doc, "endfor")
 
     # 三、联系方式
-    para(doc, "三、联系方式", HEITI, indent=2)
+    keep(para(doc, "三、联系方式", HEITI, indent=2))
+    # the last line before the 落款 is kept with it (no page holding only the 落款)
+    tag(doc, "set last_before_signature = not (计划.附件 is defined and 计划.附件)")
     tag(doc, "for c in 计划.联系人")
     tag(doc, "if c.单位 is defined")
-    para(doc, "联系单位：{{ c.单位 }}", indent=2)
+    keep(para(doc, "联系单位：{{ c.单位 }}", indent=2))
     tag(doc, "endif")
-    para(doc, "联 系 人：{{ c.姓名 }}", indent=2)
-    para(doc, "电    话：{{ c.电话 }}", indent=2)
+    keep(para(doc, "联 系 人：{{ c.姓名 }}", indent=2))
     tag(doc, "if c.邮箱 is defined")
-    para(doc, "电子信箱：{{ c.邮箱 }}", indent=2)
+    keep(para(doc, "电    话：{{ c.电话 }}", indent=2))
+    kept_if(doc, "电子信箱：{{ c.邮箱 }}", "loop.last and last_before_signature")
+    tag(doc, "else")
+    kept_if(doc, "电    话：{{ c.电话 }}", "loop.last and last_before_signature")
     tag(doc, "endif")
     tag(doc, "endfor")
 
     # 附件说明: 「附件：1.…」, later items aligned under the first name (hanging indent)
     tag(doc, "if 计划.附件 is defined and 计划.附件")
-    para(doc, "")
+    keep(para(doc, ""))
     tag(doc, "for a in 计划.附件")
-    item = para(doc, "{% if loop.first %}附件：{% else %}　　　{% endif %}{{ loop.index }}.{{ a }}")
+    item = keep(para(doc, "{% if loop.first %}附件：{% else %}　　　{% endif %}{{ loop.index }}.{{ a }}"))
     indents(item, left_chars=6, hanging_chars=4)
     tag(doc, "endfor")
     tag(doc, "endif")
 
     # 落款: one issuer (with its 代章), or each joint issuer with a seal place, in the 标志's order
-    issuers.joint_signature(doc, lambda doc: signature_block(doc, [
+    issuers.joint_signature(doc, lambda doc: gongwen.signature(doc, [
         "{{ 计划.发文机关 }}",
-        "{%tr if 计划.代章 is defined %}",
+        "{%p if 计划.代章 is defined %}",
         "（{{ 计划.代章 }}）",
-        "{%tr endif %}",
+        "{%p endif %}",
         "{{ 计划.日期.发布|cn_date }}",
-    ], blank_before=2), "{{ 计划.日期.发布|cn_date }}")
+    ]), "{{ 计划.日期.发布|cn_date }}")
+    gongwen.colophon(doc)
 
     doc.save(out / "通知.docx")
     write_sidecar(out / "通知.yaml", {
@@ -309,21 +322,24 @@ def build_task(out: Path) -> None:
     # 封面
     for _ in range(2):
         para(doc, "")
-    para(doc, "{{ 计划.名称 }}", XIAOBIAOSONG, ERHAO, "center", line=Pt(40))
+    gongwen.title(doc, "计划.名称", keep="''", line=Pt(40))
     para(doc, "项目{{ 计划.协议.名称 }}", XIAOBIAOSONG, Pt(36), "center", line=Pt(60), before=12)
     for _ in range(3):
         para(doc, "")
     cover = db.add_table(doc, [Mm(44), Mm(96)])
     borderless(cover)
-    for label, value in (("项目名称：", "{{ 项目名称 }}"), ("承担单位：", "{{ 申报单位 }}"),
-                         ("试点单位：", "{{ 试点单位 }}"), ("项目负责人：", "{{ 负责人 }}"),
-                         ("签订日期：", "     年    月    日")):
+    # a 项目名称 longer than the line breaks between words (title_lines), not at the cell's edge
+    name_lines = ("{%p for line in 项目名称|title_lines(16) %}", "{{ line }}", "{%p endfor %}")
+    for label, values in (("项目名称：", name_lines), ("承担单位：", ("{{ 申报单位 }}",)),
+                          ("试点单位：", ("{{ 试点单位 }}",)), ("项目负责人：", ("{{ 负责人 }}",)),
+                          ("签订日期：", ("     年    月    日",))):
         if label == "试点单位：":  # a 试点 roster names the unit the 试点 is run in; others have none
             row_tag(cover, "if 试点单位 is defined and 试点单位", size=SANHAO)
         row = db.add_row(cover, height=Mm(13))
         db.write_cell(row.cells[0], label, FANGSONG, SANHAO, "right",
                       valign="bottom", line=Pt(30))
-        db.write_cell(row.cells[1], value, FANGSONG, SANHAO, "center", valign="bottom", line=Pt(30))
+        for value in values:
+            db.write_cell(row.cells[1], value, FANGSONG, SANHAO, "center", valign="bottom", line=Pt(30))
         db.set_cell_borders(row.cells[1], size=6, top="nil", left="nil", right="nil", bottom="single")
         db.set_cell_borders(row.cells[0], top="nil", left="nil", right="nil", bottom="nil")
         if label == "试点单位：":
@@ -335,7 +351,7 @@ def build_task(out: Path) -> None:
 
     # 正文
     db.page_break(doc)
-    para(doc, "{{ 计划.名称 }}", XIAOBIAOSONG, ERHAO, "center", line=Pt(34))
+    gongwen.title(doc, "计划.名称", keep="''", line=Pt(34))
     para(doc, "项目{{ 计划.协议.名称 }}", XIAOBIAOSONG, ERHAO, "center", line=Pt(34), after=10)
     tp(doc, "甲方（项目组织单位）：" + PARTY_A, indent=0)
     tp(doc, "乙方（项目承担单位）：{{ 申报单位 }}", indent=0)
@@ -368,7 +384,7 @@ def build_task(out: Path) -> None:
     pair("联系电话", "{{ 手机 }}", "电子邮箱", "{{ 电子邮箱 }}")
     pair("通讯地址", "{{ 通讯地址 }}", "邮编", "{{ 邮编 }}")
     wide("实施期限", "{{ 计划.试点期间.开始|cn_date }}至{{ 计划.试点期间.结束|cn_date }}")
-    wide("资助金额", "人民币{{ 资助金额|yuan }}元")
+    wide("资助金额", "人民币{{ 资助金额|yuan }}元（大写：{{ 资助金额|rmb_upper }}）")
 
     # 二、项目目标
     tp(doc, "二、项目目标", HEITI, before=6)
@@ -456,13 +472,16 @@ def build_task(out: Path) -> None:
     tp(doc, "", indent=0, keep=True)
     sign = db.add_table(doc, [Mm(78), Mm(78)])
     borderless(sign)
-    for left, right, height in (("甲方（盖章）：" + PARTY_A, "乙方（盖章）：{{ 申报单位 }}", Mm(22)),
-                                ("负责人（签字）：", "负责人（签字）：", Mm(16)),
-                                ("日期：     年    月    日", "日期：     年    月    日", Mm(10))):
+    # the party's name on its own line under 「甲方（盖章）：」: a long name never leaves 「室」 alone
+    for left, right, height in ((("甲方（盖章）：", PARTY_A), ("乙方（盖章）：", "{{ 申报单位 }}"), Mm(22)),
+                                (("负责人（签字）：",), ("负责人（签字）：",), Mm(16)),
+                                (("日期：     年    月    日",), ("日期：     年    月    日",), Mm(10))):
         row = db.add_row(sign, height=height, cant_split=True)
-        for cell, text in ((row.cells[0], left), (row.cells[1], right)):
-            db.write_cell(cell, text, FANGSONG, BODY, "left", valign="top", line=LINE)
-            cell.paragraphs[0].paragraph_format.keep_with_next = True
+        for cell, texts in ((row.cells[0], left), (row.cells[1], right)):
+            for text in texts:
+                db.write_cell(cell, text, FANGSONG, BODY, "left", valign="top", line=LINE)
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
 
     doc.save(out / "任务书.docx")
     write_sidecar(out / "任务书.yaml", {
@@ -481,14 +500,16 @@ def build_publicity(out: Path) -> None:
     doc = db.new_document()
     page_number_footer(doc)
 
-    para(doc, "关于{{ 计划.名称 }}拟立项项目的公示", XIAOBIAOSONG, ERHAO, "center", line=Pt(36))
+    gongwen.title(doc, "('关于' ~ 计划.名称 ~ '拟立项项目的公示')")
     para(doc, "")
     para(doc, "根据《{{ 计划.标题 }}》（{{ 计划.文号|wenhao }}）有关要求，经形式审查、专家评审，"
               "拟确定以下{{ 记录|length }}个项目为{{ 计划.名称 }}立项项目，现予以公示。", indent=2)
 
-    table = db.add_table(doc, [Mm(10), Mm(60), Mm(50), Mm(16), Mm(20)])
+    # 小五 in these widths keeps 「试点单位：延边朝鲜族自治州科学技术协会」 (19 characters) and a
+    # 4-character 负责人 on one line; only the 项目名称 may wrap
+    table = db.add_table(doc, [Mm(9), Mm(66), Mm(45), Mm(16), Mm(20)])
     cell_margins(table, Mm(1), Mm(1))
-    size, line = WUHAO, Pt(15)
+    size, line = XIAOWU, Pt(14)
 
     def cell(c, text, align="left", font=FANGSONG):
         return db.write_cell(c, text, font, size, align, line=line)
@@ -501,7 +522,7 @@ def build_publicity(out: Path) -> None:
     row = db.add_row(table, height=Mm(8), cant_split=True)
     cell(row.cells[0], "{{ loop.index }}", "center")
     cell(row.cells[1], "{{ r.申报单位 }}")
-    tag(row.cells[1], "if r.试点单位 is defined and r.试点单位 and r.试点单位 != r.申报单位", size=size)
+    tag(row.cells[1], "if r.试点单位 is defined and r.试点单位|given and r.试点单位 != r.申报单位", size=size)
     db.add_paragraph(row.cells[1], "试点单位：{{ r.试点单位 }}", FANGSONG, size, "left", line=line)
     tag(row.cells[1], "endif", size=size)
     cell(row.cells[2], "{{ r.项目名称 }}")
@@ -522,12 +543,12 @@ def build_publicity(out: Path) -> None:
     keep(para(doc, "联系人：{{ c.姓名 }}{% if c.单位 is defined %}（{{ c.单位 }}）{% endif %}", indent=2))
     keep(para(doc, "电  话：{{ c.电话 }}", indent=2))
     tag(doc, "if c.邮箱 is defined")
-    para(doc, "邮  箱：{{ c.邮箱 }}", indent=2)
+    keep(para(doc, "邮  箱：{{ c.邮箱 }}", indent=2))
     tag(doc, "endif")
     tag(doc, "endfor")
 
     # dated the day it is issued (「公示.发布」, or its first day), not the day it is printed
-    signature_block(doc, ["{{ 计划.发文机关 }}", "{{ 公示期.发布|cn_date }}"], blank_before=2)
+    gongwen.signature(doc, ["{{ 计划.发文机关 }}", "{{ 公示期.发布|cn_date }}"])
 
     doc.save(out / "公示.docx")
     write_sidecar(out / "公示.yaml", {

@@ -43,6 +43,7 @@ ALIGN = {
     "center": WD_PARAGRAPH_ALIGNMENT.CENTER,
     "right": WD_PARAGRAPH_ALIGNMENT.RIGHT,
     "justify": WD_PARAGRAPH_ALIGNMENT.JUSTIFY,
+    "distribute": WD_PARAGRAPH_ALIGNMENT.DISTRIBUTE,  # spread to the full width (联合发文 names)
 }
 VALIGN = {
     "top": WD_CELL_VERTICAL_ALIGNMENT.TOP,

@@ -14,16 +14,18 @@ from __future__ import annotations
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Mm
 
 import docx_build as db
-from docx_build import FANGSONG, SANHAO, XIAOBIAOSONG
+from docx_build import FANGSONG, SANHAO
 
 JOINT = "计划.联合发文机关 is defined"
 #: every issuer in order, the 主办机关 first
 ISSUERS = "[计划.发文机关] + 计划.联合发文机关"
-RED = RGBColor(0xFF, 0x00, 0x00)
-FLAG_SIZE = Pt(30)  # nine characters (益阳市科学技术协会) and 「文件」 within the 156 mm text width
+#: the 发文机关标志 as pipeline.layout.title.issuer_flag reads it (tools/gongwen.issuer_flag): a text
+#: for one issuer; for a joint issue a list of the names, the last one carrying 「文件」
+FLAG = ("(([计划.发文机关] + 计划.联合发文机关[:-1] + [计划.联合发文机关[-1] ~ 计划.发文机关标志]) "
+        "if " + JOINT + " else 计划.发文机关标志)")
 
 
 def p_tag(container, statement, size=SANHAO):
@@ -39,29 +41,6 @@ def distribute(paragraph):
         paragraph._p.get_or_add_pPr().append(jc)
     jc.set(qn("w:val"), "distribute")
     return paragraph
-
-
-def joint_flag(doc, single) -> None:
-    """The 发文机关标志: the issuers' names stacked in red with 「文件」 (计划.发文机关标志) to their
-    right when several issue jointly; otherwise what ``single(doc)`` writes."""
-    p_tag(doc, "if " + JOINT)
-    table = db.add_table(doc, [Mm(100), Mm(26)])  # 「文件」 close to the names, not spread out
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    db.set_table_borders(table, style="nil")
-    row = db.add_row(table)
-    names, word = row.cells
-    p_tag(names, "for 机关 in " + ISSUERS)
-    name = db.add_paragraph(names, "", FANGSONG, FLAG_SIZE, "left", line=Pt(40))
-    db.add_run(name, "{{ 机关 }}", XIAOBIAOSONG, FLAG_SIZE).font.color.rgb = RED
-    distribute(name)
-    p_tag(names, "endfor")
-    names.vertical_alignment = db.VALIGN["center"]
-    mark = db.write_cell(word, "", FANGSONG, FLAG_SIZE, "center", valign="center", line=Pt(40))
-    db.add_run(mark, "{{ 计划.发文机关标志 }}", XIAOBIAOSONG, FLAG_SIZE).font.color.rgb = RED
-    distribute(mark)
-    p_tag(doc, "else")
-    single(doc)
-    p_tag(doc, "endif")
 
 
 def joint_signature(doc, single, date: str, size=SANHAO) -> None:
