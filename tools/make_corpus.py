@@ -219,11 +219,25 @@ def person_row(rng: random.Random, unit_name: str, clean: bool = False) -> dict:
 
 
 def _local_address(address: str) -> str:
-    """The address without its province: 「江苏省苏州市…」 → 「苏州市…」."""
+    """The address without its province: 「江苏省苏州市…」 → 「苏州市…」 (tools/returns uses it)."""
     for mark in ("自治区", "省"):
         if mark in address[:9]:
             return address.split(mark, 1)[1]
     return address
+
+
+def _one_line(person: dict) -> dict:
+    """Contacts that fit their cells on one line (street only, a short mailbox): with both 意见
+    boxes whole (a box never splits across pages) the 基本情况 page has no line to spare."""
+    import re
+
+    person = dict(person)
+    street = re.split(r"[市区县]", person["通讯地址"])[-1]
+    person["通讯地址"] = street if 2 <= len(street) <= 8 else person["通讯地址"][-8:]
+    local, _, _domain = person["电子邮箱"].partition("@")
+    if local and local != "/":
+        person["电子邮箱"] = f"{local[:6]}@qq.com"
+    return person
 
 
 def program_period(rng: random.Random) -> str:
@@ -242,6 +256,7 @@ def signing_date(rng: random.Random) -> str:
 
 
 def make_applicant(rng: random.Random, *, provincial: bool | None = None, compact: bool = False,
+                   one_line: bool = False,
                    clean: bool = False, unit: tuple | None = None, avoid=()):
     """Synthetic data for one 申报书 (template keys) and a description of its variant.
 
@@ -278,6 +293,8 @@ def make_applicant(rng: random.Random, *, provincial: bool | None = None, compac
     leader = contact(rng, unit, clean)
     if compact:  # short values so both 意见 boxes stay on one page
         leader["通讯地址"] = _local_address(leader["通讯地址"])
+    if one_line:
+        leader = _one_line(leader)
     if provincial:
         style = rng.choice(("same", "slash") if clean else ("same", "slash", "empty"))
         pilot_leader = (dict(leader) if style == "same" else
@@ -286,6 +303,8 @@ def make_applicant(rng: random.Random, *, provincial: bool | None = None, compac
         pilot_leader = contact(rng, unit, clean)
         if compact:
             pilot_leader["通讯地址"] = _local_address(pilot_leader["通讯地址"])
+        if one_line:
+            pilot_leader = _one_line(pilot_leader)
 
     team_size = rng.choices(range(13), weights=[4, 3, 5, 6, 7, 8, 8, 7, 6, 4, 4, 3, 3])[0]
     data = {
@@ -852,7 +871,7 @@ def generate(out_dir, count: int = 36, scans: int = 12, seed: int = 2026) -> lis
         scenario = scenario_of.get(index)
         provincial = None if scenario is None and not wrong_box else scenario == "provincial"
         unit = UNITS[unit_of_scenario[DUPLICATE_OF]] if scenario == "duplicate_pilot" else None
-        data, variant = make_applicant(rng, provincial=provincial, compact=wrong_box,
+        data, variant = make_applicant(rng, provincial=provincial, compact=wrong_box, one_line=wrong_box,
                                        clean=wrong_box or scenario is not None, unit=unit, avoid=used)
         used.add(data["试点单位"])
         if scenario:
