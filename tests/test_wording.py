@@ -176,3 +176,28 @@ def test_a_programme_overrides_a_noun_of_its_kind(tmp_path):
     nouns = load_program(tmp_path / "p.yaml")["称谓"]
     assert nouns["经验"] == "学会建设经验" and nouns["项目"] == "项目" and nouns["单位"] == "学会"
     assert load_program(PROGRAM)["称谓"]["项目"] == "试点项目"
+
+
+def test_a_roster_without_a_pilot_unit_prints_no_pilot_line(tmp_path):
+    """「试点单位：/」 was printed on the 任务书 cover and first page of a programme with no 试点单位."""
+    rows = tmp_path / "one.yaml"
+    rows.write_text(yaml.safe_dump([{"申报单位": "四川省科学技术协会", "试点单位": "/", "项目名称": "学会能力提升",
+                                     "负责人": "张三", "职务": "部长", "手机": "13800000000", "电子邮箱": "a@b.cn",
+                                     "通讯地址": "成都", "邮编": "610000", "资助金额": 350000,
+                                     "项目目标": "目标", "考核指标": "指标一"}], allow_unicode=True), encoding="utf-8")
+    result = kexie("fill", "任务书", "--data", rows, "--program", PROGRAM, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    (path,) = (tmp_path / "out").glob("*.docx")
+    assert "试点单位" not in docx_text(path)
+
+
+def test_a_flag_that_names_the_issuer_is_not_followed_by_its_name_again(tmp_path):
+    """A 部门发文 标志 is followed by the office's name; 「XX文件」 already names it."""
+    program = yaml.safe_load(PROGRAM.read_text(encoding="utf-8"))
+    program["发文机关标志"] = program["发文机关"] + "文件"
+    (tmp_path / "p.yaml").write_text(yaml.safe_dump(program, allow_unicode=True), encoding="utf-8")
+    result = kexie("fill", "通知", "--program", tmp_path / "p.yaml", "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    lines = body_lines(docx_text(tmp_path / "out" / "通知.docx"))
+    title = next(i for i, line in enumerate(lines) if line.startswith("关于"))
+    assert program["发文机关"] not in lines[:title], lines[:title]

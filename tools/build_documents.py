@@ -194,8 +194,9 @@ def build_notice(out: Path) -> None:
     wenhao = para(doc, "{{ 计划.文号|wenhao }}", align="center", after=2)
     bottom_rule(wenhao, size=18)
     para(doc, "", line=Pt(14))
-    tag(doc, "if " + issuers.JOINT)  # the joint issuers are named in the 标志 and the 落款
-    tag(doc, "else")
+    # a 部门发文 标志 (「中国科协部门发文」) does not name the issuing office: its name stands under
+    # the rule; a 标志 that names it already (「益阳市科学技术协会文件」), or joint issuers, do not repeat it
+    tag(doc, "if not " + issuers.JOINT + " and 计划.发文机关 not in 计划.发文机关标志")
     para(doc, "{{ 计划.发文机关 }}", align="center")
     para(doc, "")
     tag(doc, "endif")
@@ -334,7 +335,7 @@ def build_task(out: Path) -> None:
                           ("试点单位：", ("{{ 试点单位 }}",)), ("项目负责人：", ("{{ 负责人 }}",)),
                           ("签订日期：", ("     年    月    日",))):
         if label == "试点单位：":  # a 试点 roster names the unit the 试点 is run in; others have none
-            row_tag(cover, "if 试点单位 is defined and 试点单位", size=SANHAO)
+            row_tag(cover, "if 试点单位 is defined and 试点单位|given", size=SANHAO)
         row = db.add_row(cover, height=Mm(13))
         db.write_cell(row.cells[0], label, FANGSONG, SANHAO, "right",
                       valign="bottom", line=Pt(30))
@@ -377,7 +378,7 @@ def build_task(out: Path) -> None:
 
     wide("项目名称", "{{ 项目名称 }}")
     wide("承担单位（乙方）", "{{ 申报单位 }}")
-    row_tag(info, "if 试点单位 is defined and 试点单位")
+    row_tag(info, "if 试点单位 is defined and 试点单位|given")
     wide("试点单位", "{{ 试点单位 }}")
     row_tag(info, "endif")
     pair("项目负责人", "{{ 负责人 }}", "职务", "{{ 职务 }}")
