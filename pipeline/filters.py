@@ -148,6 +148,11 @@ def wan(amount) -> str:
     return f"{value + 0:.2f}"  # + 0 turns -0.00 into 0.00
 
 
+def total(rows, key) -> Decimal:
+    """Sum one column of the records, each value read as an amount (a CSV gives text): 记录|total('资助金额')."""
+    return sum((to_decimal(row[key]) for row in rows), Decimal(0))
+
+
 def yuan(amount) -> str:
     """Write an amount in yuan with thousands separators and two decimals: 350,000.00."""
     return f"{_to_fen(amount) + 0:,.2f}"
@@ -260,6 +265,7 @@ FILTERS = {
     "cn_date_upper": cn_date_upper,
     "rmb_upper": rmb_upper,
     "wan": wan,
+    "total": total,
     "yuan": yuan,
     "wenhao": wenhao,
     "pad_rows": pad_rows,

@@ -350,7 +350,7 @@ def env():
 
 def test_filters_dict_names_every_filter():
     assert set(FILTERS) == {
-        "cn_date", "cn_date_upper", "rmb_upper", "wan", "yuan", "wenhao", "pad_rows",
+        "cn_date", "cn_date_upper", "rmb_upper", "wan", "total", "yuan", "wenhao", "pad_rows",
         "split_items", "installments", "title_lines", "issuer_flag", "given", "written_date",
     }
     for function in FILTERS.values():

@@ -201,3 +201,14 @@ def test_a_flag_that_names_the_issuer_is_not_followed_by_its_name_again(tmp_path
     lines = body_lines(docx_text(tmp_path / "out" / "通知.docx"))
     title = next(i for i, line in enumerate(lines) if line.startswith("关于"))
     assert program["发文机关"] not in lines[:title], lines[:title]
+
+
+def test_the_announcement_sums_amounts_a_csv_roster_gives_as_text(tmp_path):
+    """A CSV roster's 资助金额 is text: the 公示's 合计 once failed with 「数据有误：类型不合预期」."""
+    roster = tmp_path / "r.csv"
+    roster.write_text('申报单位,项目名称,负责人,资助金额\n甲市科协,项目一,张三,"300,000"\n乙市科协,项目二,李四,250000.00\n',
+                      encoding="utf-8")
+    result = kexie("fill", "公示", "--data", roster, "--program", PROGRAM, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    lines = body_lines(docx_text(tmp_path / "out" / "公示.docx"))
+    assert lines[lines.index("合计") + 1] == "55.00"

@@ -532,7 +532,7 @@ def build_publicity(out: Path) -> None:
     row_tag(table, "endfor", size=size)
     total = db.add_row(table, height=Mm(8), cant_split=True)
     cell(db.merge_horizontal(total, 0, 3), "合计", "center", HEITI)
-    cell(total.cells[4], "{{ 记录|sum(attribute='资助金额')|wan }}", "center")
+    cell(total.cells[4], "{{ 记录|total('资助金额')|wan }}", "center")
 
     para(doc, "公示期为{{ 公示期.开始|cn_date }}至{{ 公示期.结束|cn_date }}"
               "（{{ 计划.公示.天数 }}个{{ 计划.公示.计日 }}）。", indent=2, before=8)
