@@ -101,7 +101,7 @@ def test_announce_leaves_out_a_funded_unit_missing_from_the_roster_and_publishes
     assert f"申报单位={subs[1]['申报单位']}" in result.output and "「负责人」" in result.output
     assert "资助项目 1 个" in result.output and "--roster" in result.output
     text = docx_text(tmp_path / "gs" / "公示.docx")
-    assert subs[2]["项目名称"] in text and subs[1]["申报单位"] not in text
+    assert subs[2]["项目名称"] in text.replace("\n", "") and subs[1]["申报单位"] not in text  # 项目名称 may break in its cell
     assert "拟确定以下1个项目" in text
 
 

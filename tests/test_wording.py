@@ -212,3 +212,17 @@ def test_the_announcement_sums_amounts_a_csv_roster_gives_as_text(tmp_path):
     assert result.exit_code == 0, result.output
     lines = body_lines(docx_text(tmp_path / "out" / "公示.docx"))
     assert lines[lines.index("合计") + 1] == "55.00"
+
+
+def test_a_long_project_name_in_the_announcement_breaks_between_words(tmp_path):
+    """A 15-character 项目名称 once left 「目」 alone on the second line of its cell."""
+    import docx
+
+    roster = tmp_path / "r.csv"
+    name = "引领地方学会能力提升示范项目"  # 14: one more than the column holds
+    roster.write_text(f"申报单位,项目名称,负责人,资助金额\n甲市科协,{name}项,张三,300000\n", encoding="utf-8")
+    result = kexie("fill", "公示", "--data", roster, "--program", PROGRAM, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    cell = docx.Document(str(tmp_path / "out" / "公示.docx")).tables[0].rows[1].cells[2]
+    lines = [p.text for p in cell.paragraphs if p.text]
+    assert "".join(lines) == name + "项" and len(lines) == 2 and min(map(len, lines)) >= 3, lines

@@ -526,7 +526,9 @@ def build_publicity(out: Path) -> None:
     tag(row.cells[1], "if r.试点单位 is defined and r.试点单位|given and r.试点单位 != r.申报单位", size=size)
     db.add_paragraph(row.cells[1], "试点单位：{{ r.试点单位 }}", FANGSONG, size, "left", line=line)
     tag(row.cells[1], "endif", size=size)
-    cell(row.cells[2], "{{ r.项目名称 }}")
+    # a 项目名称 wider than its column (13 characters at 小五) breaks between words, no character alone
+    for text in ("{%p for line in r.项目名称|title_lines(13) %}", "{{ line }}", "{%p endfor %}"):
+        cell(row.cells[2], text)
     cell(row.cells[3], "{{ r.负责人 }}", "center")
     cell(row.cells[4], "{{ r.资助金额|wan }}", "center")
     row_tag(table, "endfor", size=size)
