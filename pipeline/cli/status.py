@@ -12,8 +12,18 @@ from ..files import write_atomic
 from ..numbers import to_decimal
 from ..program import load_program
 from ..records import load_records
-from ..status import (Event, catalogue, event_from_fields, events_from_data, ledger, load_events, record_events, rules_of,
-                      terminal, workbook)
+from ..status import (
+    Event,
+    catalogue,
+    event_from_fields,
+    ledger,
+    load_events,
+    record_events,
+    rules_of,
+    terminal,
+    workbook,
+)
+from ..status.imports import events_from_data
 from .common import DATE, Count, program_option, reports_errors
 
 db_option = click.option("--db", "db_path", type=click.Path(dir_okay=False), default=str(DEFAULT_WORKSPACE),

@@ -105,7 +105,7 @@ def warn_suspended(verdicts: list[Verdict], form: FormDefinition, program: dict 
     """A warning on each applicant suspended from applying by the call's deadline (kexie status)."""
     if form.identity is None:
         return
-    from ..status import suspension_problems
+    from ..status.suspended import suspension_problems
 
     on = ((program or {}).get("日期") or {}).get("截止") or _dt.date.today()
     found = suspension_problems([form.applicant_of(v.fields) for v in verdicts], workspace, on)
