@@ -102,23 +102,11 @@ def cover(doc):
 
     db.add_paragraph(doc, "项目结项报告", db.XIAOBIAOSONG, Pt(36), "center", line=Pt(48), before=40)
 
-    label_end, line_end = Mm(50), Mm(146)
-    for i, (label, value) in enumerate((
+    db.cover_fields(doc, (
             ("项目名称：", project("项目名称")),
             ("承担单位：", project(UNIT)),
             ("项目负责人：", project("负责人")),
-            ("填报日期：", or_blank("填报日期", "    年    月    日")))):
-        paragraph = db.add_paragraph(doc, "", line=Pt(36), before=90 if i == 0 else 16)
-        # as on the 中期报告: a hanging indent under the value, the underline drawn by a tab
-        paragraph.paragraph_format.left_indent = label_end
-        paragraph.paragraph_format.first_line_indent = Mm(14) - label_end
-        paragraph.paragraph_format.right_indent = db.TEXT_WIDTH - line_end
-        db.add_tab_stop(paragraph, label_end)
-        db.add_tab_stop(paragraph, line_end)
-        db.add_run(paragraph, label, db.HEITI, db.SANHAO)
-        db.add_run(paragraph, "\t", db.FANGSONG, db.SANHAO)
-        db.add_run(paragraph, value, db.FANGSONG, db.SANHAO, underline=True)
-        db.add_run(paragraph, "\t", db.FANGSONG, db.SANHAO, underline=True)
+            ("填报日期：", or_blank("填报日期", "    年    月    日"))))
 
     issuer = tag(f'发文机关 if 发文机关|string|trim else "{DEFAULT_ISSUER}"')
     db.add_paragraph(doc, issuer, db.KAITI, db.SANHAO, "center", line=Pt(36), before=110)
@@ -126,11 +114,7 @@ def cover(doc):
 
 def instructions(doc):
     """Page 2: 填 报 说 明."""
-    title = db.add_paragraph(doc, "填 报 说 明", db.XIAOBIAOSONG, db.ERHAO, "center",
-                             line=Pt(40), after=28)
-    title.paragraph_format.page_break_before = True
-    for text in INSTRUCTIONS:
-        db.add_paragraph(doc, text, db.FANGSONG, db.SANHAO, "justify", indent_chars=2)
+    db.instructions_page(doc, INSTRUCTIONS)
 
 
 def basic_info(doc):

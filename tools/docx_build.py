@@ -276,3 +276,31 @@ def _set_border(borders, edge, style, size):
     el.set(qn("w:sz"), str(size))
     el.set(qn("w:space"), "0")
     el.set(qn("w:color"), "auto")
+
+
+def cover_fields(doc, rows, label_end=Mm(50), line_end=Mm(146)):
+    """A report cover's label/value lines (中期报告, 结项报告): the values in one column, underlined.
+
+    Hanging indent: a long 项目名称 wraps under its own first character, not under the label; the
+    tab after the label jumps to that indent, so all values start in one column. The right indent
+    makes the text wrap where the underline ends; an underlined tab draws the blank line to the
+    stop, filled or not (as on the 申报书)."""
+    for i, (label, value) in enumerate(rows):
+        paragraph = add_paragraph(doc, "", line=Pt(36), before=90 if i == 0 else 16)
+        paragraph.paragraph_format.left_indent = label_end
+        paragraph.paragraph_format.first_line_indent = Mm(14) - label_end
+        paragraph.paragraph_format.right_indent = TEXT_WIDTH - line_end
+        add_tab_stop(paragraph, label_end)
+        add_tab_stop(paragraph, line_end)
+        add_run(paragraph, label, HEITI, SANHAO)
+        add_run(paragraph, "\t", FANGSONG, SANHAO)
+        add_run(paragraph, value, FANGSONG, SANHAO, underline=True)
+        add_run(paragraph, "\t", FANGSONG, SANHAO, underline=True)
+
+
+def instructions_page(doc, texts):
+    """The 填 报 说 明 page of a report form, on a page of its own."""
+    title = add_paragraph(doc, "填 报 说 明", XIAOBIAOSONG, ERHAO, "center", line=Pt(40), after=28)
+    title.paragraph_format.page_break_before = True
+    for text in texts:
+        add_paragraph(doc, text, FANGSONG, SANHAO, "justify", indent_chars=2)
