@@ -3,4 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/python -m pytest -q "$@"
+# two workers (CI has two cores); tests/conftest.py keeps each module, and the modules that share
+# a corpus, on one worker
+exec .venv/bin/python -m pytest -q -n "${KEXIE_TEST_WORKERS:-2}" --dist loadgroup "$@"

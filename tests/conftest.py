@@ -14,6 +14,39 @@ ROSTER = SAMPLES / "roster.xlsx"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """Under ``pytest -n 2 --dist loadgroup`` (scripts/test.sh): keep each test module on one
+    worker, and the modules that share a session fixture built in tests/ (a corpus, read once) on
+    the same one, so that no corpus is built or read twice."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    uses: dict[str, set] = {}
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        find(module)
+        info = getattr(item, "_fixtureinfo", None)
+        for defs in (info.name2fixturedefs.values() if info else ()):
+            fixturedef = defs[-1]
+            func = getattr(fixturedef, "func", None)
+            ours = func is not None and (func.__module__ == "conftest" or func.__module__.startswith("test_"))
+            if ours and fixturedef.scope == "session":
+                uses.setdefault(f"{func.__module__}.{func.__name__}", set()).add(module)
+    for name, modules in uses.items():
+        if name.endswith(".output_ledger"):
+            continue  # every test's: a per-worker ledger is right
+        first, *rest = sorted(modules)
+        for other in rest:
+            parent[find(other)] = find(first)
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(find(item.nodeid.split("::", 1)[0])))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def output_ledger(tmp_path_factory):
     """The tests' own ledger of outputs kexie wrote (pipeline/files.py), not the user's."""
