@@ -42,6 +42,7 @@ SEAL_FAINT_INSIDE = 0.05
 WORK_DPI = 72.0
 _SECTORS = 72
 _RING = (0.84, 1.06)  # the ring's band, in radii
+_STROKE = (0.9, 1.06)  # a fitted ring's own stroke, in radii (the characters lie inside it)
 
 
 def find_seals(image: np.ndarray, dpi: float) -> list[Mark]:
@@ -90,17 +91,31 @@ def _circles(mask: np.ndarray, dpi: float, kind: str, isolated: bool = False) ->
     faint = None if isolated else (SEAL_FAINT_RING, SEAL_FAINT_INSIDE)
     candidates = []
     for cx, cy, r in found[0]:
+        band = _RING
         ring, inside = _ring(points, cx, cy, r, isolated)
+        if not isolated and 0.3 <= ring < 0.9:
+            # a faded or partly hidden red ring: fitted, and measured on its own stroke (the
+            # wide band takes in the arc of characters just inside a ring, and with it a share
+            # of the sectors the ring itself leaves bare); the fit is kept where its stroke
+            # holds ink round more of the circle than the Hough circle's (in a crowd of red ink
+            # the fit can run off to the neighbours')
+            band = _STROKE
+            hough = (float(cx), float(cy), float(r))
+            (ring, inside), (cx, cy, r) = max((_ring(points, *c, isolated, band=band), c)
+                                              for c in (hough, _fitted(points, *hough, lo, hi)))
         if (ring >= min(SEAL_MIN_RING, SEAL_MIN_SHAPE) and inside >= SEAL_MIN_INSIDE) or \
                 (faint and ring >= faint[0] and inside >= faint[1]):
-            candidates.append((ring, float(cx), float(cy), float(r), inside))
+            candidates.append((ring, float(cx), float(cy), float(r), inside, band))
     candidates.sort(reverse=True)
     kept: list[tuple[float, float, float, float]] = []
     kinds: list[str] = []
-    for _, cx, cy, r, inside in candidates:
-        if any(np.hypot(cx - x, cy - y) < 0.6 * min(r, q) for _, x, y, q in kept):
+    for _, cx, cy, r, inside, band in candidates:
+        if any(np.hypot(cx - x, cy - y) < max(r, q) for _, x, y, q in kept):
+            # a circle centred within a kept seal is that seal again, or made of its ink and its
+            # neighbours' (a name seal beside it, the next box's seal): two stamped seals that
+            # overlap each other stand more than a radius apart
             continue
-        ring, _ = _ring(points, cx, cy, r, isolated, covered=kept)
+        ring, _ = _ring(points, cx, cy, r, isolated, covered=kept, band=band)
         if ring >= (SEAL_MIN_SHAPE if isolated else SEAL_MIN_RING):
             kinds.append(kind)
         elif faint and ring >= faint[0] and inside >= faint[1]:
@@ -113,8 +128,41 @@ def _circles(mask: np.ndarray, dpi: float, kind: str, isolated: bool = False) ->
                  kind=found_kind, score=round(ring, 3)) for (ring, cx, cy, r), found_kind in zip(kept, kinds)]
 
 
+def _fitted(points: np.ndarray, cx: float, cy: float, r: float, lo: float, hi: float) -> tuple[float, float, float]:
+    """The circle of a seal's outer ring near a Hough circle, fitted to the ink.
+
+    On a faded ring the Hough centre can lie several points off (the ink of a touching seal, a
+    name seal or the characters pulls it), and the ring then seems inked round less than it is.
+    The circle whose thin band (the ring's stroke, ±5 % of the radius) holds ink in the most
+    sectors and the band just beyond it in the fewest (the ring is the seal's outermost ink: a
+    smaller circle through the arc of characters inside it is not), searched coarse then fine
+    round the Hough circle."""
+    d = np.hypot(points[:, 0] - cx, points[:, 1] - cy)
+    near = points[d < 1.45 * r]
+    if len(near) < _SECTORS:
+        return cx, cy, r
+    best = (-1.0, cx, cy, r)
+    for step, reach in ((3.0, 4), (1.0, 2)):
+        _, bx, by, br = best if best[0] >= 0 else (0, cx, cy, r)
+        radii = [br + k * step for k in range(-reach, reach + 1) if lo <= br + k * step <= hi] or [br]
+        for dx in range(-reach, reach + 1):
+            for dy in range(-reach, reach + 1):
+                x, y = bx + dx * step, by + dy * step
+                dist = np.hypot(near[:, 0] - x, near[:, 1] - y)
+                sector = ((np.arctan2(near[:, 1] - y, near[:, 0] - x) + np.pi) / (2 * np.pi) * _SECTORS
+                          ).astype(int) % _SECTORS
+                for radius in radii:
+                    hit = np.abs(dist - radius) < 0.05 * radius
+                    beyond = (dist > 1.08 * radius) & (dist < 1.2 * radius)
+                    share = (np.count_nonzero(np.bincount(sector[hit], minlength=_SECTORS))
+                             - np.count_nonzero(np.bincount(sector[beyond], minlength=_SECTORS))) / _SECTORS
+                    if share > best[0] + 1e-9:
+                        best = (share, x, y, radius)
+    return best[1], best[2], best[3]
+
+
 def _ring(points: np.ndarray, cx: float, cy: float, r: float, isolated: bool,
-          covered: list = ()) -> tuple[float, float]:
+          covered: list = (), band: tuple[float, float] | None = None) -> tuple[float, float]:
     """(share of the ring's sectors holding ink, share of the inner disc inked).
 
     ``covered``: seals already kept; the sectors of this ring that lie inside one of them are
@@ -134,7 +182,8 @@ def _ring(points: np.ndarray, cx: float, cy: float, r: float, isolated: bool,
     if not len(d):
         return 0.0, 0.0
     sector = ((np.arctan2(p[:, 1] - cy, p[:, 0] - cx) + np.pi) / (2 * np.pi) * _SECTORS).astype(int) % _SECTORS
-    band = (d > _RING[0] * r) & (d < _RING[1] * r)
+    lo, hi = band or _RING
+    band = (d > lo * r) & (d < hi * r)
     inside = float((d < 0.75 * r).sum() / (np.pi * (0.75 * r) ** 2))
     ring = np.bincount(sector[band], minlength=_SECTORS)
     if isolated:
