@@ -91,3 +91,59 @@ def even_light(image: np.ndarray, dpi: float) -> np.ndarray:
     # a photo's ink is soft (out of focus, JPEG): a gamma darkens its grey edges towards the
     # print's black, as a scanner's contrast would, and keeps the paper white
     return (np.power(even, PHOTO_GAMMA) * 255.0).astype(np.uint8)
+
+
+def table_square(image: np.ndarray, dpi: float) -> np.ndarray | None:
+    """The perspective (3 × 3) that makes the table's outer rules a rectangle, or None.
+
+    A sheet's corners found on a desk are a few points off where a shadow darkens an edge, and
+    the flattened page keeps a trace of keystone: its rules lean by a degree or two, differently
+    on each side, which no rotation undoes. The rules are straight on paper: the outermost long
+    vertical and horizontal rules, each fitted as a straight line, meet at the table's corners,
+    which are mapped onto the rectangle they stand for.
+    """
+    gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY) if image.ndim == 3 else image
+    height, width = gray.shape
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    run = max(8, int(dpi * 0.2))  # 5 mm of a rule is straight along the axis even when it leans
+    lines = {}
+    for axis, kernel, extent in (("v", (1, run), height), ("h", (run, 1), width)):
+        mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+        mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))
+        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        size = stats[1:, cv2.CC_STAT_HEIGHT if axis == "v" else cv2.CC_STAT_WIDTH]
+        long = [i + 1 for i in np.flatnonzero(size > 0.25 * extent)]
+        if len(long) < 2:
+            return None
+        at = stats[long, cv2.CC_STAT_LEFT if axis == "v" else cv2.CC_STAT_TOP]
+        fitted = []
+        for label in (long[int(np.argmin(at))], long[int(np.argmax(at))]):
+            ys, xs = np.nonzero(labels == label)
+            along, across = (ys, xs) if axis == "v" else (xs, ys)
+            slope, offset = np.polyfit(along.astype(np.float64), across.astype(np.float64), 1)
+            fitted.append((slope, offset))  # across = slope * along + offset
+        lines[axis] = fitted
+    corners = []
+    for top_or_bottom in lines["h"]:
+        for left_or_right in lines["v"]:
+            (a, b), (c, d) = left_or_right, top_or_bottom  # x = a y + b, y = c x + d
+            y = (c * b + d) / (1 - a * c)
+            corners.append((a * y + b, y))
+    tl, tr, bl, br = corners
+    quad = np.array([tl, tr, br, bl], dtype=np.float32)
+    left, right = (tl[0] + bl[0]) / 2, (tr[0] + br[0]) / 2
+    top, bottom = (tl[1] + tr[1]) / 2, (bl[1] + br[1]) / 2
+    rect = np.array([[left, top], [right, top], [right, bottom], [left, bottom]], dtype=np.float32)
+    off = float(np.abs(quad - rect).max())
+    if right - left < 0.3 * width or bottom - top < 0.2 * height:
+        return None
+    if off < 1.0 * dpi / 72 or off > 0.05 * max(width, height):
+        return None  # square already, or the lines are not one table's
+    return cv2.getPerspectiveTransform(quad, rect)
+
+
+def squared(image: np.ndarray, matrix) -> np.ndarray:
+    """The page warped by ``table_square``'s perspective."""
+    m = np.asarray(matrix, dtype=np.float64).reshape(3, 3)
+    return cv2.warpPerspective(image, m, (image.shape[1], image.shape[0]), flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_REPLICATE)

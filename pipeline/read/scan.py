@@ -5,8 +5,8 @@ points (pixels × 72 / dpi) measured on the *straightened* image, and says how i
 (:class:`Straightening`), so that the same pixels can be made again to measure ink later. The
 steps follow FIELD-NOTES「Reading scans」 and what returned forms taught:
 
-1. a phone photo: the sheet found by its corners and flattened, its light evened out
-   (:mod:`pipeline.read.photo`);
+1. a phone photo: the sheet found by its corners and flattened, its light evened out, and once
+   upright its table's outer rules squared (:mod:`pipeline.read.photo`);
 2. a page turned 90°, 180° or 270° inside the image turned upright (:mod:`pipeline.read.orient`);
 3. deskew from the table's horizontal rules (:mod:`pipeline.read.deskew`);
 4. seals: red round seals by colour (:mod:`pipeline.read.seals`), then red ink painted out so the
@@ -30,7 +30,7 @@ from .ink import has_colour, without_red
 from .ocr_words import CHAR_MIN_PT, missed_lines, ocr_words, reading_order, unread_cells
 from .orient import page_turn
 from .page import Box, PageLayout, Word
-from .photo import find_sheet, flatten
+from .photo import find_sheet, flatten, squared, table_square
 from .seals import find_seal_shapes, find_seals
 
 
@@ -42,6 +42,8 @@ class Straightening:
     corners: tuple[float, ...] | None = None
     turn: int = 0
     angle: float = 0.0
+    #: in a photo, the perspective (3 × 3, row by row) that squared the table's rules last
+    square: tuple[float, ...] | None = None
 
     def apply(self, image: np.ndarray, dpi: float) -> np.ndarray:
         """The same image made upright again, pixel for pixel."""
@@ -51,6 +53,8 @@ class Straightening:
             image = np.ascontiguousarray(np.rot90(image, -self.turn // 90))
         if abs(self.angle) >= 0.02:
             image = rotate(image, self.angle)
+        if self.square is not None:
+            image = squared(image, self.square)
         return image
 
 
@@ -71,8 +75,11 @@ def straighten(image: np.ndarray, dpi: float, *, turn: bool = True) -> tuple[Str
     quarter = page_turn(cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY), dpi) if turn else 0
     upright = np.ascontiguousarray(np.rot90(flat, -quarter // 90)) if quarter else flat
     angle = estimate_skew(upright, dpi)
-    how = Straightening(None if corners is None else tuple(float(v) for v in corners.ravel()), quarter, angle)
-    return how, rotate(upright, angle) if abs(angle) >= 0.02 else upright
+    straight = rotate(upright, angle) if abs(angle) >= 0.02 else upright
+    square = table_square(straight, dpi) if corners is not None else None
+    how = Straightening(None if corners is None else tuple(float(v) for v in corners.ravel()), quarter, angle,
+                        None if square is None else tuple(float(v) for v in square.ravel()))
+    return how, straight if square is None else squared(straight, square)
 
 
 def read_scan(image: np.ndarray, dpi: float, number: int, words: list[Word] | None = None,
