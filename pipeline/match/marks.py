@@ -30,6 +30,10 @@ SIGNATURE_RED = 0.01
 DISC_MARGIN = 1.05
 #: share of the signer's area under round seals beyond which an empty-looking area tells nothing
 SEAL_COVERED = 0.85
+#: the same without colour, where a seal's ink is as dark as a name seal's: under a seal outline
+#: a name seal (about 2 cm square) cannot be told apart, so a share this large already hides one
+SHAPE_COVERED = 0.25
+_SHAPE_REASON = "黑白（无颜色）扫描件：签章处有一部分被圆形印章痕迹覆盖，其下是否有名章或签名无法判断"
 _COVERED_REASON = {
     False: "黑白（无颜色）扫描件：签章处几乎全被圆形印章痕迹覆盖，无法判断是否签名",
     True: "签章处几乎全被红色公章覆盖：其下若有红色名章或电子签名无法分辨，请人工核对",
@@ -157,6 +161,8 @@ def signature_verdict(found: Found, spec: FieldSpec, layouts: dict[int, PageLayo
                            f"签章处识别出文字「{''.join(w.text for w in named)}」，无法判断是签名还是打印的姓名")
     if covered > SEAL_COVERED:
         return verdict(None, page, area.as_list(), 0.0, _COVERED_REASON[bool(layout.colour)])
+    if not layout.colour and covered > SHAPE_COVERED:
+        return verdict(None, page, area.as_list(), 0.0, _SHAPE_REASON)
     return verdict(False, page, area.as_list(), reason="签章处未见签名或名章")
 
 
