@@ -7,7 +7,9 @@ and the red ink is then one tall blob. So seals are found as circles, not as blo
 candidates by the Hough transform on the ink (at 72 dpi), each kept when ink runs round most of its
 ring (a faded stamp inks 60–70 % of it) and ink is inside it (characters, the star); the best
 first, and a later candidate counts only the ring ink no kept seal accounts for — so a circle
-through the overlap of two seals, made of both rings, is not a third seal.
+through the overlap of two seals, made of both rings, is not a third seal. A ring inked only in
+part is first fitted to its own stroke: the Hough centre of a faded ring beside a name seal or the
+next seal lies off, and the ring would seem inked round less than it is.
 """
 
 from __future__ import annotations
@@ -183,9 +185,9 @@ def _ring(points: np.ndarray, cx: float, cy: float, r: float, isolated: bool,
         return 0.0, 0.0
     sector = ((np.arctan2(p[:, 1] - cy, p[:, 0] - cx) + np.pi) / (2 * np.pi) * _SECTORS).astype(int) % _SECTORS
     lo, hi = band or _RING
-    band = (d > lo * r) & (d < hi * r)
+    in_band = (d > lo * r) & (d < hi * r)
     inside = float((d < 0.75 * r).sum() / (np.pi * (0.75 * r) ** 2))
-    ring = np.bincount(sector[band], minlength=_SECTORS)
+    ring = np.bincount(sector[in_band], minlength=_SECTORS)
     if isolated:
         outside = np.bincount(sector[(d > 1.1 * r) & (d < 1.26 * r)], minlength=_SECTORS)
         # per sector the ring band is 22 % of the radius wide, the band outside it 16 %: a ring's
