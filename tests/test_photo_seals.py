@@ -89,3 +89,22 @@ def test_a_faded_seal_beside_a_name_seal_and_the_next_seal_is_one_seal_where_sta
     assert [upper_mark.kind, lower_mark.kind] == ["seal", "seal"], marks
     for mark, (cx, cy) in ((upper_mark, (200, 110)), (lower_mark, (215, 225))):
         assert abs(mark.centre[0] - cx) < 5 and abs(mark.centre[1] - cy) < 5, (mark, cx, cy)
+
+
+@pytest.mark.parametrize("dpi", [150, 200])
+def test_red_between_a_seals_star_and_its_characters_is_a_name_seal_under_it(dpi):
+    """A 公章 stamped over the signer's area holds no red of its own between its star and its arc
+    of characters; a name seal stamped under it puts red there, wherever it lies in the disc."""
+    from pipeline.read import Box
+    from pipeline.read.ink import red_in_seal_band
+
+    area = Box(130, 90, 270, 130)
+    seal = [(200, 110, 57.5)]
+    page = _blank_page(dpi, 400, 300)
+    alone = draw_seal(page, dpi, 200, 110)
+    share, seen = red_in_seal_band(alone, dpi, area, seal, (0.35, 0.6))
+    assert seen > 0.15 and share < 0.05
+    for x, y in ((165, 85), (185, 95), (205, 75)):
+        under = draw_seal(_name_seal(page, dpi, x, y, side=50), dpi, 200, 110)
+        share, _ = red_in_seal_band(under, dpi, area, seal, (0.35, 0.6))
+        assert share > 0.15, (x, y, share)

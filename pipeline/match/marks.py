@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..forms import FieldSpec
-from ..read.ink import ink_in, red_in
+from ..read.ink import ink_in, red_in, red_in_seal_band
 from ..read.page import Box, Mark, PageLayout, Word
 from ..read.seals import find_seals
 from ..text import is_han
@@ -33,6 +33,14 @@ SEAL_COVERED = 0.85
 #: the same without colour, where a seal's ink is as dark as a name seal's: under a seal outline
 #: a name seal (about 2 cm square) cannot be told apart, so a share this large already hides one
 SHAPE_COVERED = 0.25
+#: in colour, the band of a round seal between its star and its arc of characters (in radii),
+#: where a seal has no ink of its own; a name seal (about 2 cm square) hidden under the seal
+#: cannot miss it and stay inside the disc; red below this share there is no name seal
+SEAL_BAND = (0.35, 0.6)
+SEAL_BAND_EMPTY = 0.05
+#: ... judged only where that band takes this share of the signer's area at least
+SEAL_BAND_SEEN = 0.15
+COVERED_CONFIDENCE = 0.6
 _SHAPE_REASON = "黑白（无颜色）扫描件：签章处有一部分被圆形印章痕迹覆盖，其下是否有名章或签名无法判断"
 _COVERED_REASON = {
     False: "黑白（无颜色）扫描件：签章处几乎全被圆形印章痕迹覆盖，无法判断是否签名",
@@ -160,6 +168,13 @@ def signature_verdict(found: Found, spec: FieldSpec, layouts: dict[int, PageLayo
             return verdict(None, page, area.as_list(), 0.0,
                            f"签章处识别出文字「{''.join(w.text for w in named)}」，无法判断是签名还是打印的姓名")
     if covered > SEAL_COVERED:
+        if layout.colour:
+            seal_circles = [(x, y, r / DISC_MARGIN) for x, y, r in discs]
+            red_band, seen = red_in_seal_band(image, dpi, area, seal_circles, SEAL_BAND)
+            if seen >= SEAL_BAND_SEEN and red_band < SEAL_BAND_EMPTY:
+                # a 公章 stamped over the signer's area, with no name seal under it: no 签章
+                return verdict(False, page, area.as_list(), COVERED_CONFIDENCE,
+                               "签章处被红色公章覆盖，公章内未见名章或电子签名（公章不能代替签章）")
         return verdict(None, page, area.as_list(), 0.0, _COVERED_REASON[bool(layout.colour)])
     if not layout.colour and covered > SHAPE_COVERED:
         return verdict(None, page, area.as_list(), 0.0, _SHAPE_REASON)

@@ -235,6 +235,27 @@ def red_in(image: np.ndarray, dpi: float, box: Box, discs: Iterable = ()) -> flo
     return float((red & keep).sum()) / area if area else 0.0
 
 
+def red_in_seal_band(image: np.ndarray, dpi: float, box: Box, seals: Iterable,
+                     band: tuple[float, float]) -> tuple[float, float]:
+    """(share of red ink, share of ``box``) of the part of ``box`` inside the ring ``band`` of
+    round seals (``seals``: (x, y, radius) in points; ``band`` in radii). Between a seal's star
+    and its arc of characters a seal holds no ink of its own: red there is a name seal or a red
+    e-signature stamped under or over it."""
+    x0, y0, x1, y1 = _box_pixels(box, dpi, image.shape)
+    if x1 <= x0 or y1 <= y0:
+        return 0.0, 0.0
+    k = dpi / 72.0
+    yy, xx = np.mgrid[y0:y1, x0:x1]
+    zone = np.zeros(yy.shape, dtype=bool)
+    for cx, cy, r in seals:
+        d = np.hypot(xx - cx * k, yy - cy * k) / (r * k)
+        zone |= (d >= band[0]) & (d < band[1])
+    if not zone.any():
+        return 0.0, 0.0
+    red = red_mask(image[y0:y1, x0:x1]) > 0
+    return float(red[zone].mean()), float(zone.mean())
+
+
 def ink_in(image: np.ndarray, dpi: float, box: Box, ignore: Iterable[Box] = (), discs: Iterable = (),
            seals: Iterable = ()) -> float:
     """Share of ``box`` covered by dark non-red ink, rules, ``ignore`` boxes and ``discs`` left out.
