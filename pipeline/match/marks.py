@@ -38,8 +38,10 @@ SHAPE_COVERED = 0.25
 #: cannot miss it and stay inside the disc; red below this share there is no name seal
 SEAL_BAND = (0.35, 0.6)
 SEAL_BAND_EMPTY = 0.05
-#: ... judged only where that band takes this share of the signer's area at least
+#: ... judged only where that band takes this share of the signer's area at least (and red
+#: there is heeded where it takes SEAL_BAND_HINT)
 SEAL_BAND_SEEN = 0.15
+SEAL_BAND_HINT = 0.05
 COVERED_CONFIDENCE = 0.6
 _SHAPE_REASON = "黑白（无颜色）扫描件：签章处有一部分被圆形印章痕迹覆盖，其下是否有名章或签名无法判断"
 _COVERED_REASON = {
@@ -167,17 +169,22 @@ def signature_verdict(found: Found, spec: FieldSpec, layouts: dict[int, PageLayo
         if named:
             return verdict(None, page, area.as_list(), 0.0,
                            f"签章处识别出文字「{''.join(w.text for w in named)}」，无法判断是签名还是打印的姓名")
+    # red where a round seal has none of its own (between its star and its characters): a name
+    # seal or a red e-signature stamped under it, which the discs left out above
+    red_band, seen = (red_in_seal_band(image, dpi, area, [(x, y, r / DISC_MARGIN) for x, y, r in discs],
+                                       SEAL_BAND) if layout.colour and discs else (0.0, 0.0))
+    hidden = seen >= SEAL_BAND_HINT and red_band >= SEAL_BAND_EMPTY
     if covered > SEAL_COVERED:
-        if layout.colour:
-            seal_circles = [(x, y, r / DISC_MARGIN) for x, y, r in discs]
-            red_band, seen = red_in_seal_band(image, dpi, area, seal_circles, SEAL_BAND)
-            if seen >= SEAL_BAND_SEEN and red_band < SEAL_BAND_EMPTY:
-                # a 公章 stamped over the signer's area, with no name seal under it: no 签章
-                return verdict(False, page, area.as_list(), COVERED_CONFIDENCE,
-                               "签章处被红色公章覆盖，公章内未见名章或电子签名（公章不能代替签章）")
+        if layout.colour and seen >= SEAL_BAND_SEEN and not hidden:
+            # a 公章 stamped over the signer's area, with no name seal under it: no 签章
+            return verdict(False, page, area.as_list(), COVERED_CONFIDENCE,
+                           "签章处被红色公章覆盖，公章内未见名章或电子签名（公章不能代替签章）")
         return verdict(None, page, area.as_list(), 0.0, _COVERED_REASON[bool(layout.colour)])
     if not layout.colour and covered > SHAPE_COVERED:
         return verdict(None, page, area.as_list(), 0.0, _SHAPE_REASON)
+    if hidden:
+        return verdict(None, page, area.as_list(), 0.0,
+                       "签章处与红色公章重叠的部分有红色印迹，可能是压在公章下的名章或电子签名，请人工核对")
     return verdict(False, page, area.as_list(), reason="签章处未见签名或名章")
 
 
