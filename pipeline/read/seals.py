@@ -111,20 +111,23 @@ def _circles(mask: np.ndarray, dpi: float, kind: str, isolated: bool = False) ->
     candidates.sort(reverse=True)
     kept: list[tuple[float, float, float, float]] = []
     kinds: list[str] = []
-    for _, cx, cy, r, inside, band in candidates:
-        if any(np.hypot(cx - x, cy - y) < max(r, q) for _, x, y, q in kept):
-            # a circle centred within a kept seal is that seal again, or made of its ink and its
-            # neighbours' (a name seal beside it, the next box's seal): two stamped seals that
-            # overlap each other stand more than a radius apart
-            continue
-        ring, _ = _ring(points, cx, cy, r, isolated, covered=kept, band=band)
-        if ring >= (SEAL_MIN_SHAPE if isolated else SEAL_MIN_RING):
-            kinds.append(kind)
-        elif faint and ring >= faint[0] and inside >= faint[1]:
-            kinds.append("faint_seal")
-        else:
-            continue  # its ring is the ink of seals already kept (a circle through two of them)
-        kept.append((ring, cx, cy, _outer_radius(points, cx, cy, r)))
+    # seals first, faint ones after: a faint circle through a faded seal's neighbours (a name seal,
+    # the next seal) must not hide that seal
+    for want_faint in (False, True):
+        for _, cx, cy, r, inside, band in candidates:
+            if any(np.hypot(cx - x, cy - y) < max(r, q) for _, x, y, q in kept):
+                # a circle centred within a kept seal is that seal again, or made of its ink and
+                # its neighbours' (a name seal beside it, the next box's seal): two stamped seals
+                # that overlap each other stand more than a radius apart
+                continue
+            ring, _ = _ring(points, cx, cy, r, isolated, covered=kept, band=band)
+            if not want_faint and ring >= (SEAL_MIN_SHAPE if isolated else SEAL_MIN_RING):
+                kinds.append(kind)
+            elif want_faint and faint and ring >= faint[0] and inside >= faint[1]:
+                kinds.append("faint_seal")
+            else:
+                continue  # its ring is the ink of seals already kept (a circle through two of them)
+            kept.append((ring, cx, cy, _outer_radius(points, cx, cy, r)))
     to_pt = 1.0 / k
     return [Mark(float((cx - r) * to_pt), float((cy - r) * to_pt), float((cx + r) * to_pt), float((cy + r) * to_pt),
                  kind=found_kind, score=round(ring, 3)) for (ring, cx, cy, r), found_kind in zip(kept, kinds)]
