@@ -44,6 +44,8 @@ SEAL_BAND_SEEN = 0.15
 SEAL_BAND_HINT = 0.05
 COVERED_CONFIDENCE = 0.6
 _SHAPE_REASON = "黑白（无颜色）扫描件：签章处有一部分被圆形印章痕迹覆盖，其下是否有名章或签名无法判断"
+_SEAL_ONLY_REASON = "签章处被红色公章覆盖，公章内未见名章或电子签名（公章不能代替签章）"
+_HIDDEN_REASON = "签章处与红色公章重叠的部分有红色印迹，可能是压在公章下的名章或电子签名，请人工核对"
 _COVERED_REASON = {
     False: "黑白（无颜色）扫描件：签章处几乎全被圆形印章痕迹覆盖，无法判断是否签名",
     True: "签章处几乎全被红色公章覆盖：其下若有红色名章或电子签名无法分辨，请人工核对",
@@ -151,7 +153,8 @@ def signature_verdict(found: Found, spec: FieldSpec, layouts: dict[int, PageLayo
         # area is the scribble, even where OCR read it as a character (「4(单位公章)」)
         words = [part for w in layout.words if not any(w is own for own in measured)
                  for part in printed_part(w, area, em)]
-    discs = _discs((seals or {}).get(page, []))
+    page_seals = (seals or {}).get(page, [])
+    discs = _discs(page_seals)
     # on a page in colour a seal's ink is red and a signature over it dark: only the red ink of
     # the discs is left out (a red name seal or e-signature under the seal is lost with it);
     # without colour the seal's ink is as dark as a signature's
@@ -171,20 +174,18 @@ def signature_verdict(found: Found, spec: FieldSpec, layouts: dict[int, PageLayo
                            f"签章处识别出文字「{''.join(w.text for w in named)}」，无法判断是签名还是打印的姓名")
     # red where a round seal has none of its own (between its star and its characters): a name
     # seal or a red e-signature stamped under it, which the discs left out above
-    red_band, seen = (red_in_seal_band(image, dpi, area, [(x, y, r / DISC_MARGIN) for x, y, r in discs],
-                                       SEAL_BAND) if layout.colour and discs else (0.0, 0.0))
+    red_band, seen = (red_in_seal_band(image, dpi, area, [(*m.centre, m.radius) for m in page_seals], SEAL_BAND)
+                      if layout.colour and page_seals else (0.0, 0.0))
     hidden = seen >= SEAL_BAND_HINT and red_band >= SEAL_BAND_EMPTY
     if covered > SEAL_COVERED:
         if layout.colour and seen >= SEAL_BAND_SEEN and not hidden:
             # a 公章 stamped over the signer's area, with no name seal under it: no 签章
-            return verdict(False, page, area.as_list(), COVERED_CONFIDENCE,
-                           "签章处被红色公章覆盖，公章内未见名章或电子签名（公章不能代替签章）")
+            return verdict(False, page, area.as_list(), COVERED_CONFIDENCE, _SEAL_ONLY_REASON)
         return verdict(None, page, area.as_list(), 0.0, _COVERED_REASON[bool(layout.colour)])
     if not layout.colour and covered > SHAPE_COVERED:
         return verdict(None, page, area.as_list(), 0.0, _SHAPE_REASON)
     if hidden:
-        return verdict(None, page, area.as_list(), 0.0,
-                       "签章处与红色公章重叠的部分有红色印迹，可能是压在公章下的名章或电子签名，请人工核对")
+        return verdict(None, page, area.as_list(), 0.0, _HIDDEN_REASON)
     return verdict(False, page, area.as_list(), reason="签章处未见签名或名章")
 
 

@@ -110,7 +110,7 @@ def table_square(image: np.ndarray, dpi: float) -> np.ndarray | None:
     for axis, kernel, extent in (("v", (1, run), height), ("h", (run, 1), width)):
         mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
         mask = cv2.dilate(mask, np.ones((3, 3), np.uint8))
-        count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        _, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
         size = stats[1:, cv2.CC_STAT_HEIGHT if axis == "v" else cv2.CC_STAT_WIDTH]
         long = [i + 1 for i in np.flatnonzero(size > 0.25 * extent)]
         if len(long) < 2:
