@@ -569,3 +569,41 @@ def test_a_half_inked_seal_is_for_a_person_to_judge_and_a_bare_arc_is_no_seal(dp
                                 outline=(215, 35, 45), width=max(2, int(3 * k)))
     arc_only = _break_ring(np.asarray(pil), dpi, 120, 150, 115, arcs)
     assert find_seals(arc_only, dpi) == []
+
+
+def _four_row_table(dpi: float, frame=(20, 20, 20), seal_at=None, short: float = 0) -> np.ndarray:
+    """Four rows of a label column and an answer column (rules at x 20/150/380, y 20…340)."""
+    k = dpi / 72
+    pil = Image.fromarray(_blank_page(dpi, 400, 400))
+    draw = ImageDraw.Draw(pil)
+    width = max(1, int(0.8 * k))
+    for y in (20, 100, 180, 260, 340):
+        draw.line([(20 * k, y * k), (380 * k, y * k)], fill=(20, 20, 20), width=width)
+    draw.line([(20 * k, 20 * k), (20 * k, 340 * k)], fill=(20, 20, 20), width=width)
+    draw.line([(150 * k, 20 * k), (150 * k, (340 - short) * k)], fill=(20, 20, 20), width=width)
+    draw.line([(380 * k, 20 * k), (380 * k, 340 * k)], fill=frame, width=width)
+    image = np.asarray(pil)
+    return draw_seal(image, dpi, 380, seal_at) if seal_at else image
+
+
+def _answer_cells(image: np.ndarray, dpi: float) -> list[tuple]:
+    page = read_scan(image, dpi, 1).layout
+    return sorted((round(c.top), round(c.x1)) for c in page.cells if c.x0 > 140)
+
+
+@pytest.mark.parametrize("dpi", [150, 200, 300])
+def test_a_light_frame_a_seal_is_stamped_across_still_closes_every_row(dpi):
+    # the right frame printed light grey (a worn toner, a scan's light edge), a seal stamped over
+    # it across two rows: the frame is in pieces under the seal's paste and characters, yet each
+    # answer cell of the column is still there (r3141/017 lost its whole 试点单位负责人 column)
+    image = _four_row_table(dpi, frame=(180, 180, 180), seal_at=180)
+    assert [top for top, _ in _answer_cells(image, dpi)] == [20, 100, 180, 260]
+    assert all(abs(x1 - 380) <= 1.5 for _, x1 in _answer_cells(image, dpi))
+
+
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_a_rule_fading_short_of_the_bottom_rule_still_parts_the_last_row(dpi):
+    # the column rule stops 5 pt above the table's bottom rule (a light corner of the scan):
+    # the last row is still a label cell and an answer cell, not one wide cell
+    cells = _answer_cells(_four_row_table(dpi, short=5), dpi)
+    assert [top for top, _ in cells] == [20, 100, 180, 260], cells

@@ -43,25 +43,35 @@ def rule_masks(gray: np.ndarray, dpi: float, seals: Iterable[Box] = ()):
     # Vertical rules of a 24 pt row are ~24 pt; a printed character's stroke is at most ~15 pt.
     column = cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(16 * pt)))
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, column)
-    faint = _ruled(cv2.morphologyEx(light, cv2.MORPH_OPEN, column), horizontal, pt)
+    faint = cv2.morphologyEx(light, cv2.MORPH_OPEN, column)
     # Bridge breaks in a rule (scanner dropouts; a seal's ring painted out where it crosses
     # the rule) and let rules meet at the corners.
     bridge = max(3, int(10 * pt))
     closed_h = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1)))
-    closed_v = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge)))
+    across = cv2.getStructuringElement(cv2.MORPH_RECT, (1, bridge))
+    closed_v = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, across)
+    closed_f = cv2.morphologyEx(faint, cv2.MORPH_CLOSE, across)
     # what is ink of a rule, before the bridges under seals: what the OCR input has painted out
-    inked = cv2.bitwise_or(closed_h, cv2.bitwise_or(closed_v, faint))
+    inked_h, inked_v, inked_f = closed_h.copy(), closed_v.copy(), closed_f.copy()
     discs = np.zeros(ink.shape, np.uint8)
     for seal in seals:
         centre = (int((seal.x0 + seal.x1) / 2 * pt), int((seal.top + seal.bottom) / 2 * pt))
         cv2.circle(discs, centre, int(max(seal.width, seal.height) / 2 * pt) + 2, 255, thickness=-1)
     if discs.any():
         wide = max(3, int(max(s.width for s in seals) * 1.05 * pt))
-        for mask, closed, shape in ((horizontal, closed_h, (wide, 1)), (vertical, closed_v, (1, wide))):
+        along = cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 1))
+        for mask, closed, shape, near in ((horizontal, closed_h, (wide, 1), along), (vertical, closed_v, (1, wide), across),
+                                          (faint, closed_f, (1, wide), across)):
             further = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, shape))
             closed[(further > 0) & (discs > 0)] = 255
+            # the ring's own ink, painted out across the disc's rim, leaves a gap just outside it
+            closed[:] = cv2.morphologyEx(closed, cv2.MORPH_CLOSE, near)
+    # a faint vertical is judged once bridged: a faint frame a seal crosses still runs rule to rule
+    faint = _ruled(closed_f, closed_h, pt)
+    inked = cv2.bitwise_or(cv2.bitwise_or(inked_h, inked_v), cv2.bitwise_and(inked_f, faint))
     horizontal, vertical = closed_h, cv2.bitwise_or(closed_v, faint)
     vertical = _table_verticals(vertical, horizontal, pt)
+    vertical = _to_rules(vertical, horizontal, max(2, int(round(6 * pt))))
     reach = max(3, int(2.5 * pt) | 1)
     horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (reach, 1)))
     vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (1, reach)))
@@ -70,7 +80,8 @@ def rule_masks(gray: np.ndarray, dpi: float, seals: Iterable[Box] = ()):
 
 
 def _ruled(vertical: np.ndarray, horizontal: np.ndarray, pt: float) -> np.ndarray:
-    """The vertical strokes that run from a horizontal rule to another (at both ends)."""
+    """The vertical strokes that run from a horizontal rule to another (at both ends), or cross
+    three rules or more (a faint frame whose end is lost under a seal or a scanner's dropout)."""
     return _table_verticals(vertical, horizontal, pt, long_enough=float("inf"))
 
 
@@ -81,7 +92,8 @@ def _table_verticals(vertical: np.ndarray, horizontal: np.ndarray, pt: float,
     The stems of a title's characters (16–22 pt print: 「科」「协」「书」) and of an underlined cover
     line (「申报单位：____」, the stem standing on the underline) are as tall as a short row's
     rule. Painted out as rules they cost the cover its 「科学技术协会」; a rule between two
-    horizontal rules touches one at each end, a stem at most one.
+    horizontal rules touches one at each end, a stem at most one; and no stem crosses three
+    rules, as a table's rule does even where one of its ends is broken off.
     """
     count, labels, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
     if count <= 1:
@@ -97,13 +109,39 @@ def _table_verticals(vertical: np.ndarray, horizontal: np.ndarray, pt: float,
         xa, xb = max(0, x - near), min(w, x + bw + near)
         top = horizontal[max(0, y - near):min(h, y + near + 1), xa:xb].any()
         bottom = horizontal[max(0, y + bh - 1 - near):min(h, y + bh + near), xa:xb].any()
-        if not (top and bottom):
+        if not (top and bottom) and _crossings(horizontal[y:y + bh, xa:xb]) < 3:
             drop.append(i)
     if not drop:
         return vertical
     keep = vertical.copy()
     keep[np.isin(labels, drop)] = 0
     return keep
+
+
+def _to_rules(vertical: np.ndarray, horizontal: np.ndarray, limit: int) -> np.ndarray:
+    """Vertical rules drawn on to the horizontal rule that lies less than ``limit`` pixels beyond
+    either end: a scan's light corner (the stroke fading a few pixels short of the rule) would
+    otherwise join two cells into one."""
+    count, _, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
+    out = vertical
+    h = vertical.shape[0]
+    for x, y, w, bh, _ in stats[1:]:
+        below = horizontal[y + bh:min(h, y + bh + limit), x:x + w].any(axis=1)
+        above = horizontal[max(0, y - limit):y, x:x + w].any(axis=1)[::-1]
+        for rows, start, step in ((below, y + bh, 1), (above, y - 1, -1)):
+            if rows.size and rows.any() and not rows[0]:
+                gap = int(np.argmax(rows))
+                if out is vertical:
+                    out = vertical.copy()
+                ends = sorted((start, start + step * gap))
+                out[ends[0]:ends[1] + 1, x:x + w] = 255
+    return out
+
+
+def _crossings(band: np.ndarray) -> int:
+    """How many horizontal rules cross a narrow upright band of the rule mask (runs of rows)."""
+    rows = band.any(axis=1)
+    return int(np.count_nonzero(rows[1:] & ~rows[:-1]) + (1 if rows.size and rows[0] else 0))
 
 
 def find_cells(horizontal: np.ndarray, vertical: np.ndarray, k: float, dpi: float) -> list[Box]:
