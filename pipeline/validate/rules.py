@@ -9,17 +9,16 @@ problem (需人工核对), never a confident one.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
-from ..dates import nonexistent_written_date, parse_date, parse_month, parse_period
-from ..forms import FormDefinition, flat_items, key_matches
+from ..dates import nonexistent_written_date
+from ..forms import FormDefinition, flat_items
+from ..forms.formats import format_name, satisfies
 from ..numbers import parse_number
 from ..text import fold
 from .problems import Problem
 from .program_rules import check_program
 
-_PARSERS = {"date": parse_date, "month": parse_month, "period": parse_period, "number": parse_number}
 #: a value read with less confidence than this (the lowest recognition score of its words) does
 #: not make a problem on its own: a person checks it (PP-OCR scores a clean line of print 0.95+)
 CONFIDENCE_MIN = 0.75
@@ -123,10 +122,6 @@ def _check_rows(key, rows, rule, blank_message, unread, where) -> list[Problem]:
     return problems
 
 
-def _format_for(format_of: dict, key: str) -> str | None:
-    return next((name for pattern, name in format_of.items() if key_matches(pattern, key)), None)
-
-
 def _skipped(key: str, value, exempt: set[str]) -> bool:
     """Exempt, or nothing to check: empty, 「/」, a mark."""
     return (key.split("[")[0] in exempt or key in exempt or not isinstance(value, str)
@@ -139,16 +134,12 @@ def _check_formats(checks, fields, exempt, where) -> list[Problem]:
     for key, value in flat_items(fields):
         if _skipped(key, value, exempt):
             continue
-        name = _format_for(checks.get("format_of") or {}, key)
+        name = format_name(checks, key)
         if name is None:
             continue
         rule = formats[name]
         text = fold(value)
-        if "pattern" in rule:
-            ok = re.fullmatch(rule["pattern"], text) is not None
-        else:
-            ok = _PARSERS[rule["parse"]](text) is not None
-        if not ok:
+        if not satisfies(rule, text):
             # a date's shape on a day the calendar lacks (2026年6月31日) is 日期不存在, not a format example
             why = nonexistent_written_date(text) if rule.get("parse") == "date" else None
             message = f"日期不存在（{why}）" if why else rule["message"]
