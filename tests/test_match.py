@@ -75,3 +75,36 @@ def test_a_table_photographed_a_little_askew_is_read_row_by_row():
     assert [(r["姓名"], r["出生年月"], r["职务职称"]) for r in table.rows] == [
         ("汪思远", "1989-06", "科员"), ("潘红霞", "1972年7月", "副主席")]
     assert table.rows[0]["单位"] == "泉州市科学技术协会科技服务中心" and not table.missing
+
+
+def _format_test(name):
+    from pipeline.forms.formats import satisfies
+    rule = load_form("申报书").checks["formats"][name]
+    return lambda text: satisfies(rule, text)
+
+
+def test_an_ocr_look_alike_is_put_right_only_where_one_reading_fits_the_box():
+    from pipeline.match.ocrtext import repaired
+    date, mobile, email, postcode = (_format_test(n) for n in ("date", "mobile", "email", "postcode"))
+    assert repaired("2026年5月30H", date) == "2026年5月30日"
+    assert repaired("2026午5月30日", date) == "2026年5月30日"
+    assert repaired("2.026年5月30日", date) == "2026年5月30日"
+    assert repaired("138O5711234", mobile) == "13805711234"
+    assert repaired("31OO07", postcode) is None  # two look-alikes: a person reads it
+    # what the applicant wrote wrong stays wrong: no one-character look-alike makes it right
+    assert repaired("2026年6月31日", date) is None
+    assert repaired("1380571123", mobile) is None
+    assert repaired("wjg.zast.cn", email) is None
+    assert repaired("31007", postcode) is None
+
+
+def test_an_ocr_value_is_weighed_against_its_own_box_format():
+    from pipeline.match.fields import _as_formatted
+    form = load_form("申报书")
+    assert _as_formatted(form, "申报单位意见.日期", "2026年5月30H") == "2026年5月30日"
+    assert _as_formatted(form, "试点单位负责人.手机", "1395710678g") == "13957106789"
+    assert _as_formatted(form, "主要参与团队[2].出生年月", "198O.05") == "1980.05"
+    # no format for the box, a 「/」, or a value no single look-alike mends: read as it was
+    assert _as_formatted(form, "试点单位", "杭州市余杭区科学技术协会H") == "杭州市余杭区科学技术协会H"
+    assert _as_formatted(form, "申报单位意见.日期", "/") == "/"
+    assert _as_formatted(form, "申报单位意见.日期", "2026年6月31日") == "2026年6月31日"

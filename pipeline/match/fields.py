@@ -13,11 +13,13 @@ import re
 from ..dates import DATE_IN_TEXT
 from ..errors import NotThisForm
 from ..forms import FormDefinition
+from ..forms.formats import format_name, satisfies
 from ..read.page import PageLayout
 from ..text import fold
 from .blanks import settle_row_slashes, settle_slashes
 from .marks import find_marks
 from .matcher import Found, Matcher
+from .ocrtext import repaired
 from .regions import Document
 from .rows import read_table
 
@@ -52,6 +54,10 @@ def read_fields(layouts: list[PageLayout], form: FormDefinition, path=None, imag
     for spec in form.fields:
         if spec.find == "rows":
             table = tables[spec.key] = read_table(matcher, spec)
+            if table.found is not None and table.found.region.ocr:
+                for i, row in enumerate(table.rows):
+                    for column, cell in row.items():
+                        row[column] = _as_formatted(form, f"{spec.key}[{i}].{column}", cell)
             fields[spec.key] = table.rows
             locations[spec.key] = _location(table.found)
             if table.rows and table.missing:
@@ -75,6 +81,7 @@ def read_fields(layouts: list[PageLayout], form: FormDefinition, path=None, imag
                 doubts.append({"field": spec.key, "kind": "not_found",
                                "message": f"未能在表中找到「{spec.labels[0]}」一栏"})
             elif found.region.ocr:
+                value = _as_formatted(form, spec.key, value)
                 confidence[spec.key] = _confidence(found, value, spec, document, stamped)
             whole = spec.find == "right" or not (spec.until or spec.after)
             if (found is not None and found.region.ocr and len(value) <= 1 and value != "/"
@@ -103,6 +110,18 @@ PARTLY_READ = 0.3
 UNDER_SEAL = 0.5
 #: a date OCR read only in part (its year under a seal): 「6年5月28日」
 _PART_DATE = re.compile(r"^\d{0,3}年?\d{1,2}月\d{1,2}日?$")
+
+
+def _as_formatted(form: FormDefinition, key: str, value):
+    """An OCR'd value its box's format refuses, read again with one look-alike character put
+    right (「30H」 → 「30日」, 「2.026年」 → 「2026年」) where exactly one such reading satisfies it."""
+    name = format_name(form.checks or {}, key)
+    if name is None or not isinstance(value, str) or not value.strip() or value.strip() == "/":
+        return value
+    rule = form.checks["formats"][name]
+    if satisfies(rule, value):
+        return value
+    return repaired(value, lambda text: satisfies(rule, text)) or value
 
 
 def _confidence(found: Found, value: str, spec, document: Document, stamped: set) -> float:

@@ -14,6 +14,18 @@ HALF_TO_FULL = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；"}
 #: What OCR makes of a lone 「/」 (PaddleOCR #9690; 「1.」 with a speck beside it).
 SLASH_READINGS = {"/", "1", "1.", "l", "I", "|", "卜", "7", "／", "丿", "ノ"}
 
+#: What OCR reads in place of a figure or of 年月日 where print has one (the shapes it confuses);
+#: tried only on a value that fails its box's format (手机、邮编、日期…), one character at a time.
+LOOKALIKES = {
+    "O": "0", "o": "0", "〇": "0", "○": "0", "D": "0", "Q": "0",
+    "l": "1", "I": "1", "|": "1", "!": "1", "]": "1",
+    "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "G": "6", "b": "6", "q": "9", "g": "9", "T": "7",
+    "H": "日", "曰": "日", "目": "日", "口": "日", "囗": "日", "旦": "日",
+    "冃": "月", "用": "月", "丹": "月", "午": "年", "牛": "年",
+}
+#: specks OCR puts into a figure (「2.026年」「0938-51,002」): dropped, one at a time, by the same test
+STRAY_MARKS = set(".·,，、'`‘’\"_~^")
+
 #: Chinese punctuation after which no other of these is ever written.
 _PAUSES = set("，、；：。")
 
@@ -63,6 +75,20 @@ def ocr_punctuation(text: str) -> str:
             char = HALF_TO_FULL[char]
         out.append(char)
     return "".join(out)
+
+
+def repaired(value: str, accepts) -> str | None:
+    """The one reading ``accepts`` takes that differs from an OCR'd ``value`` by one look-alike
+    character or one speck (「2026年5月30H」 → 「2026年5月30日」), or None: none, or more than one
+    (then a person reads it). Only for a value its format refuses as read."""
+    found = set()
+    for i, char in enumerate(value):
+        options = ([LOOKALIKES[char]] if char in LOOKALIKES else []) + ([""] if char in STRAY_MARKS else [])
+        for option in options:
+            candidate = value[:i] + option + value[i + 1:]
+            if accepts(candidate):
+                found.add(candidate)
+    return found.pop() if len(found) == 1 else None
 
 
 def without_specks(text: str, origin: list[int]) -> tuple[str, list[int]]:
