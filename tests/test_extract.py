@@ -418,6 +418,39 @@ def test_a_scribble_ocr_read_as_part_of_the_label_is_still_a_signature(signed):
     assert not signature_verdict(Found(region), spec, {3: layout}, {3: (np.asarray(page), dpi)})["present"]
 
 
+@pytest.mark.parametrize("colour", [True, False])
+@pytest.mark.parametrize("signed", [True, False])
+def test_a_thin_scribble_ocr_read_as_latin_letters_is_a_signature(signed, colour):
+    # r3141/023 (a 1-bit scan): OCR read a light scribble as its own word 「7OP」; its ink was
+    # left out as print and the area, nearly blank, was judged 「签章处未见签名或名章」
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    from pipeline.match import Found, Line, Region
+    from pipeline.match.marks import signature_verdict
+    from pipeline.read import Box, PageLayout, Word
+
+    dpi = 150
+    k = dpi / 72
+    page = Image.new("RGB", (int(600 * k), int(720 * k)), (255, 255, 255))
+    lines = [Line([Word(87, 510, 495, 525, "试点单位意见（包括是否同意推荐，申报书所填内容是否准确等）：")]),
+             Line([Word(113, 534, 200, 550, "同意推荐。")]),
+             Line([Word(87, 620, 224, 634, "试点单位负责人(签章):"), Word(330, 620, 420, 634, "(单位公章)")]),
+             Line([Word(429, 647, 487, 658, "2026年5月27日")])]
+    if signed:  # three thin strokes, a few pixels of ink in all
+        draw = ImageDraw.Draw(page)
+        for stroke in (((240, 614), (247, 615), (243, 630)), ((252, 620), (258, 630), (263, 619)),
+                       ((270, 618), (276, 616), (279, 624), (271, 627))):
+            draw.line([(x * k, y * k) for x, y in stroke], fill=(0, 0, 0), width=1)
+        lines[2].words.insert(1, Word(238, 612, 282, 631, "7OP"))
+    region = Region(3, Box(79, 506, 521, 694), lines, True, ocr=True)
+    layout = PageLayout(number=3, width=600, height=720, words=[w for l in lines for w in l.words],
+                        cells=[region.box], seals=[], source="ocr", kind="scan", colour=colour)
+    spec = next(s for s in load_form("申报书").fields if s.key == "试点单位意见.签章")
+    mark = signature_verdict(Found(region), spec, {3: layout}, {3: (np.asarray(page), dpi)})
+    assert mark["present"] is signed, mark
+
+
 def test_ocr_em_from_printed_characters():
     # OCR's half-width 「(」「):」 stand for full-width print; 「年 月 日」 is mostly gap
     from pipeline.match import Line, Region

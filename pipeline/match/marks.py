@@ -151,8 +151,9 @@ def signature_verdict(found: Found, spec: FieldSpec, layouts: dict[int, PageLayo
             return verdict(False, page, area.as_list(), reason="签章处没有书写空间")
         # the labels' words were measured character by character: what of them lies in the
         # area is the scribble, even where OCR read it as a character (「4(单位公章)」)
+        # a scribble OCR read as Latin letters (「7OP」) is no print: its ink is the signature's
         words = [part for w in layout.words if not any(w is own for own in measured)
-                 for part in printed_part(w, area, em)]
+                 and not _scribbled(w, area, measured) for part in printed_part(w, area, em)]
     page_seals = (seals or {}).get(page, [])
     discs = _discs(page_seals)
     # on a page in colour a seal's ink is red and a signature over it dark: only the red ink of
@@ -189,17 +190,27 @@ def signature_verdict(found: Found, spec: FieldSpec, layouts: dict[int, PageLayo
     return verdict(False, page, area.as_list(), reason="签章处未见签名或名章")
 
 
+def _inside(word: Word, area: Box, measured: list[Word]) -> bool:
+    """Wholly inside the signer's area (a line of the opinion above reaches in from the left)
+    and not one of the labels measured."""
+    return not any(word is own for own in measured) and word.x0 >= area.x0 - 2 and word.x1 <= area.x1 + 2 \
+        and word.top >= area.top - 2 and word.bottom <= area.bottom + 2
+
+
 def _written_in(word: Word, area: Box, measured: list[Word]) -> bool:
-    """A word of the signer's own in the signer's area: wholly inside it (a line of the opinion
-    above reaches in from the left), not the labels measured, not the date, two or more
-    Chinese characters (a stroke OCR read as 「4」 or 「@」 is no name)."""
-    if any(word is own for own in measured):
-        return False
-    inside = word.x0 >= area.x0 - 2 and word.x1 <= area.x1 + 2 and word.top >= area.top - 2 \
-        and word.bottom <= area.bottom + 2
+    """A word of the signer's own in the signer's area: not the date, two or more Chinese
+    characters (a stroke OCR read as 「4」 or 「@」 is no name)."""
     text = word.text.strip()
-    return inside and sum(is_han(c) for c in text) >= 2 and not any(c.isdigit() for c in text) \
-        and not any(mark in text for mark in ("签章", "公章", "年", "月", "日"))
+    return _inside(word, area, measured) and sum(is_han(c) for c in text) >= 2 \
+        and not any(c.isdigit() for c in text) and not any(mark in text for mark in ("签章", "公章", "年", "月", "日"))
+
+
+def _scribbled(word: Word, area: Box, measured: list[Word]) -> bool:
+    """A word in the signer's area OCR made of a scribble: Latin letters and no Chinese
+    character, where the form prints nothing Latin (「7OP」, 「Zw」); a date's digits are print."""
+    text = word.text.strip()
+    return _inside(word, area, measured) and any("a" <= c.lower() <= "z" for c in text) \
+        and not any(is_han(c) for c in text)
 
 
 def _open_share(area: Box, discs) -> float:
