@@ -607,3 +607,23 @@ def test_a_rule_fading_short_of_the_bottom_rule_still_parts_the_last_row(dpi):
     # the last row is still a label cell and an answer cell, not one wide cell
     cells = _answer_cells(_four_row_table(dpi, short=5), dpi)
     assert [top for top, _ in cells] == [20, 100, 180, 260], cells
+
+
+@pytest.mark.parametrize("dpi", [pytest.param(150, marks=pytest.mark.xfail(
+    strict=True, reason="a 1-pixel streak at 150 dpi, broken by noise into pieces a row long, each from rule to "
+                        "rule, still parts the label cells it crosses")), 200, 300])
+def test_a_scanner_streak_down_the_page_cuts_no_label(filled_pdf, originals, text_page, dpi):
+    # r3141/008: dust on the scanner's glass drew a faint line from the top of the page to the
+    # bottom, through the label column; the lines of print were cut at it as at a rule, and
+    # 「试点单位」「电子邮箱」「通讯地址」 read 「试点单」 + 「立」 — the labels were not found
+    _, words = text_page
+    label = next(w for w in words if w["text"] == "电子邮箱")
+    x = (label["x0"] + label["x1"]) / 2 * dpi / 72  # between 子 and 邮
+    image = (originals[dpi] if dpi in originals else render_page(filled_pdf, dpi)).copy()
+    band = image[:, int(x):int(x) + max(1, int(dpi / 100))]
+    band[:] = np.minimum(band, 200)  # a streak darkens the paper, never the print
+    layout = read_scan(scan_like(image, angle=0.3), dpi, PAGE).layout
+    texts = [w.text for w in layout.words]
+    assert texts.count("电子邮箱") == 2 and texts.count("通讯地址") == 2, texts[:40]
+    assert "试点单位" in texts and texts.count("邮编") == 2, texts[:40]
+    assert not any(abs(c.x0 - label["x0"]) < 6 and abs(c.x1 - label["x1"]) < 6 for c in layout.cells)

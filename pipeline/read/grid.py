@@ -19,6 +19,15 @@ from .rules import closing_lines
 
 # Lines, cells and the angle are measured at no more than this resolution.
 RULES_DPI = 150.0
+# A vertical line over this share of the page's height (its breaks up to STREAK_GAP_PT bridged)
+# that comes within STREAK_EDGE_PT of the top or bottom edge is a scanner's streak: a form's
+# frame stays inside its margins.
+STREAK_SHARE = 0.5
+STREAK_GAP_PT = 20.0
+STREAK_RUN_PT = 6.0
+STREAK_EDGE_PT = 8.0
+# A vertical rule within this distance (points) of a cell's side is that side.
+RULE_ON_EDGE_PT = 3.0
 
 
 def rule_masks(gray: np.ndarray, dpi: float, seals: Iterable[Box] = ()):
@@ -44,6 +53,7 @@ def rule_masks(gray: np.ndarray, dpi: float, seals: Iterable[Box] = ()):
     column = cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(16 * pt)))
     vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, column)
     faint = cv2.morphologyEx(light, cv2.MORPH_OPEN, column)
+    vertical, faint = _without_streaks(light, vertical, faint, pt)
     # Bridge breaks in a rule (scanner dropouts; a seal's ring painted out where it crosses
     # the rule) and let rules meet at the corners.
     bridge = max(3, int(10 * pt))
@@ -221,8 +231,44 @@ def _thickness(mask: np.ndarray, axis: int) -> float:
     return float(np.count_nonzero(ink)) / starts if starts else 1.0
 
 
-def vertical_rules(vertical: np.ndarray, k: float) -> list[tuple[float, float, float]]:
-    """Vertical rules as (x, top, bottom) in full-resolution pixels."""
+def _without_streaks(light: np.ndarray, vertical: np.ndarray, faint: np.ndarray,
+                     pt: float) -> tuple[np.ndarray, np.ndarray]:
+    """The vertical masks without a scanner's streaks: dust on the glass draws a faint line
+    along the whole sheet, into the margin at its edge, where a form's rules never reach. The
+    line is broken by noise and, the page straightened, no longer upright: it is judged joined."""
+    height = vertical.shape[0]
+    # the faint ink in short upright runs (noise breaks a streak into pieces shorter than a row)
+    runs = cv2.morphologyEx(light, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(3, int(STREAK_RUN_PT * pt)))))
+    either = cv2.bitwise_or(runs, cv2.bitwise_or(vertical, faint))
+    # closed on a page padded with paper: a line near the edge is not drawn on to it
+    gap = max(3, int(STREAK_GAP_PT * pt))
+    padded = cv2.copyMakeBorder(either, gap, gap, 0, 0, cv2.BORDER_CONSTANT, value=0)
+    joined = cv2.morphologyEx(padded, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap)))[gap:-gap]
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    edge = STREAK_EDGE_PT * pt
+    streaks = [i for i in range(1, count)
+               if stats[i, cv2.CC_STAT_HEIGHT] >= STREAK_SHARE * height
+               and (stats[i, cv2.CC_STAT_TOP] <= edge or stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT] >= height - edge)]
+    if not streaks:
+        return vertical, faint
+    gone = cv2.dilate(np.isin(labels, streaks).astype(np.uint8), np.ones((1, 5), np.uint8)) > 0
+    vertical, faint = vertical.copy(), faint.copy()
+    vertical[gone], faint[gone] = 0, 0
+    return vertical, faint
+
+
+def vertical_rules(vertical: np.ndarray, k: float, cells=None, dpi: float = 72.0) -> list[tuple[float, float, float]]:
+    """Vertical rules as (x, top, bottom) in full-resolution pixels.
+
+    With ``cells`` (full-resolution boxes), only the rules that part two of them or close one: a
+    scanner's streak running down the page (dust on the glass) is long and straight, but it
+    bounds no cell, and a line of print cut at it loses a character (「试点单位」 read 「试点单」 + 「立」).
+    """
     count, _, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
-    return [((x + w / 2.0) / k, y / k, (y + h) / k) for x, y, w, h, _ in stats[1:]]
+    rules = [((x + w / 2.0) / k, y / k, (y + h) / k) for x, y, w, h, _ in stats[1:]]
+    if cells is None:
+        return rules
+    near = RULE_ON_EDGE_PT * dpi / 72.0
+    return [(x, top, bottom) for x, top, bottom in rules
+            if any(min(abs(c.x0 - x), abs(c.x1 - x)) <= near and c.top < bottom and c.bottom > top for c in cells)]
 

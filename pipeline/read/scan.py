@@ -120,7 +120,7 @@ def read_scan(image: np.ndarray, dpi: float, number: int, words: list[Word] | No
         rules_full = cv2.resize(inked, (width, height), interpolation=cv2.INTER_NEAREST)
         grow = max(3, int(round(1.2 * dpi / 72)) | 1)
         clean[cv2.dilate(rules_full, np.ones((grow, grow), np.uint8)) > 0] = 255
-        rules = vertical_rules(vertical, k)
+        rules = vertical_rules(vertical, k, cells, dpi)
         del rules_full
         # a 「1」 read off a rule's stub (a box a point across) is no word; the smallest mark is larger
         k = dpi / 72.0
