@@ -108,3 +108,23 @@ def test_an_ocr_value_is_weighed_against_its_own_box_format():
     assert _as_formatted(form, "试点单位", "杭州市余杭区科学技术协会H") == "杭州市余杭区科学技术协会H"
     assert _as_formatted(form, "申报单位意见.日期", "/") == "/"
     assert _as_formatted(form, "申报单位意见.日期", "2026年6月31日") == "2026年6月31日"
+
+
+def test_a_date_whose_year_ocr_read_in_part_is_for_a_person_to_check():
+    # indep B2/011: a seal's ring over 「20」 of 「2026年5月22日」; OCR read 「26年5月22日」 at 0.95
+    # and 形式审查 reported a confident 日期格式 error on a complete form
+    from types import SimpleNamespace
+
+    from pipeline.match.fields import _confidence
+    from pipeline.match.matcher import Found
+    from pipeline.validate.rules import CONFIDENCE_MIN
+
+    spec = next(s for s in load_form("申报书").fields if s.key == "试点单位意见.日期")
+    document = SimpleNamespace(layouts={})
+
+    def sure(text):
+        region = Region(3, Box(70, 600, 520, 700), lines_of([Word(380, 660, 480, 674, text, score=0.95)]), True, ocr=True)
+        return _confidence(Found(region), text, spec, document, set())
+
+    assert sure("26年5月22日") < CONFIDENCE_MIN and sure("6年5月28日") < CONFIDENCE_MIN
+    assert sure("2026年5月22日") >= CONFIDENCE_MIN and sure("二〇二六年五月二十二日") >= CONFIDENCE_MIN

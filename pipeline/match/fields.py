@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from ..dates import DATE_IN_TEXT
 from ..errors import NotThisForm
 from ..forms import FormDefinition
 from ..forms.formats import format_name, satisfies
@@ -130,7 +129,9 @@ def _confidence(found: Found, value: str, spec, document: Document, stamped: set
     a value read in a box a seal is stamped in, or one a seal's outline crosses)."""
     start, stop = found.span or (0, len(found.region.text))
     score = found.region.confidence(start, stop)
-    if spec.kind == "date" and value and not DATE_IN_TEXT.search(fold(value)) and _PART_DATE.match(fold(value)):
+    # a year of two or three digits on a scan is a year read in part (「2026」 under a seal's
+    # ring read 「26」), not one written short: a person reads it
+    if spec.kind == "date" and value and _PART_DATE.match(fold(value)):
         score = min(score, PARTLY_READ)
     for page, area in found.areas:
         layout = document.layouts.get(page)
