@@ -128,3 +128,13 @@ def test_a_date_whose_year_ocr_read_in_part_is_for_a_person_to_check():
 
     assert sure("26年5月22日") < CONFIDENCE_MIN and sure("6年5月28日") < CONFIDENCE_MIN
     assert sure("2026年5月22日") >= CONFIDENCE_MIN and sure("二〇二六年五月二十二日") >= CONFIDENCE_MIN
+
+
+def test_ocr_quotes_read_alike_are_paired_open_then_close():
+    # indep B2/024 (a photo): 「创建“科创中国“服务站」 — the closing quote read as an opening one
+    from pipeline.match.ocrtext import paired_quotes
+
+    assert paired_quotes("创建“科创中国“服务站，“网上科协”") == "创建“科创中国”服务站，“网上科协”"
+    assert paired_quotes("”科技工作者之家”建设") == "“科技工作者之家”建设"
+    assert paired_quotes("创建“科创中国服务站") == "创建“科创中国服务站"  # one lost: left as read
+    assert paired_quotes("同意推荐。") == "同意推荐。"

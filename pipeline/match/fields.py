@@ -18,7 +18,7 @@ from ..text import fold
 from .blanks import settle_row_slashes, settle_slashes
 from .marks import find_marks
 from .matcher import Found, Matcher
-from .ocrtext import repaired
+from .ocrtext import paired_quotes, repaired
 from .regions import Document
 from .rows import read_table
 
@@ -80,7 +80,7 @@ def read_fields(layouts: list[PageLayout], form: FormDefinition, path=None, imag
                 doubts.append({"field": spec.key, "kind": "not_found",
                                "message": f"未能在表中找到「{spec.labels[0]}」一栏"})
             elif found.region.ocr:
-                value = _as_formatted(form, spec.key, value)
+                value = _as_formatted(form, spec.key, paired_quotes(value))
                 confidence[spec.key] = _confidence(found, value, spec, document, stamped)
             whole = spec.find == "right" or not (spec.until or spec.after)
             if (found is not None and found.region.ocr and len(value) <= 1 and value != "/"

@@ -77,6 +77,18 @@ def ocr_punctuation(text: str) -> str:
     return "".join(out)
 
 
+def paired_quotes(text: str) -> str:
+    """Chinese double quotes as written, open then close: OCR reads the two alike (「“科创中国“」).
+    Put right only where their count is even — a quote OCR lost would shift every pair after it."""
+    marks = [i for i, char in enumerate(text) if char in "“”"]
+    if not marks or len(marks) % 2:
+        return text
+    chars = list(text)
+    for n, i in enumerate(marks):
+        chars[i] = "“" if n % 2 == 0 else "”"
+    return "".join(chars)
+
+
 def repaired(value: str, accepts) -> str | None:
     """The one reading ``accepts`` takes that differs from an OCR'd ``value`` by one look-alike
     character or one speck (「2026年5月30H」 → 「2026年5月30日」), or None: none, or more than one
