@@ -627,3 +627,13 @@ def test_a_scanner_streak_down_the_page_cuts_no_label(filled_pdf, originals, tex
     assert texts.count("电子邮箱") == 2 and texts.count("通讯地址") == 2, texts[:40]
     assert "试点单位" in texts and texts.count("邮编") == 2, texts[:40]
     assert not any(abs(c.x0 - label["x0"]) < 6 and abs(c.x1 - label["x1"]) < 6 for c in layout.cells)
+
+
+def test_small_print_blurred_in_a_photo_is_not_painted_out_as_a_rule():
+    # indep C/017 (a phone photo, flattened): the contact rows of 一、基本情况, 9 pt print. At the
+    # light threshold a blurred line of Latin print joined into runs as long as a rule; painted
+    # out of the OCR input with the rules, they took 「zjkexie8@si」 and 「899」 with them
+    image = np.asarray(Image.open(Path(__file__).parent / "data" / "photo_contact_rows.jpg").convert("RGB"))
+    words = [w.text for w in read_scan(image, 200, 1).layout.words]
+    for value in ("zjkexie8@sina.com", "kxbgs@sina.com", "13467396098", "15602899441", "0573-20548438"):
+        assert value in words, words

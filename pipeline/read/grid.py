@@ -26,6 +26,11 @@ STREAK_SHARE = 0.5
 STREAK_GAP_PT = 20.0
 STREAK_RUN_PT = 6.0
 STREAK_EDGE_PT = 8.0
+# A horizontal run with ink within PRINT_BAR_BAND_PT (points) above or below it along PRINT_BAR_SHARE
+# of its length, and on both sides along PRINT_BAR_BOTH, lies inside a line of print: no rule.
+PRINT_BAR_BAND_PT = 3.0
+PRINT_BAR_SHARE = 0.9
+PRINT_BAR_BOTH = 0.25
 # A vertical rule within this distance (points) of a cell's side is that side.
 RULE_ON_EDGE_PT = 3.0
 
@@ -62,7 +67,8 @@ def rule_masks(gray: np.ndarray, dpi: float, seals: Iterable[Box] = ()):
     closed_v = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, across)
     closed_f = cv2.morphologyEx(faint, cv2.MORPH_CLOSE, across)
     # what is ink of a rule, before the bridges under seals: what the OCR input has painted out
-    inked_h, inked_v, inked_f = closed_h.copy(), closed_v.copy(), closed_f.copy()
+    # (less a bar found inside a line of print: painted out, it would take the print with it)
+    inked_h, inked_v, inked_f = _without_print_bars(closed_h, light, pt), closed_v.copy(), closed_f.copy()
     discs = np.zeros(ink.shape, np.uint8)
     for seal in seals:
         centre = (int((seal.x0 + seal.x1) / 2 * pt), int((seal.top + seal.bottom) / 2 * pt))
@@ -255,6 +261,30 @@ def _without_streaks(light: np.ndarray, vertical: np.ndarray, faint: np.ndarray,
     vertical, faint = vertical.copy(), faint.copy()
     vertical[gone], faint[gone] = 0, 0
     return vertical, faint
+
+
+def _without_print_bars(horizontal: np.ndarray, light: np.ndarray, pt: float) -> np.ndarray:
+    """``horizontal`` without the bars found inside a line of print: small print blurred in a
+    phone photo joins, at the light threshold, into runs as long as a rule; unlike a rule, such a
+    run has the characters' ink just above or below it nearly all along, and on both sides along
+    a good part of it."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(horizontal, connectivity=8)
+    near, far = max(1, int(round(1.0 * pt))), max(2, int(round(PRINT_BAR_BAND_PT * pt)))
+    height = horizontal.shape[0]
+    inked = light > 0
+    bars = []
+    for i in range(1, count):
+        x, y, w, h, _ = stats[i]
+        above = inked[max(0, y - far):max(0, y - near), x:x + w].any(axis=0)
+        below = inked[min(height, y + h + near):min(height, y + h + far), x:x + w].any(axis=0)
+        if above.size and below.size and (above | below).mean() >= PRINT_BAR_SHARE \
+                and (above & below).mean() >= PRINT_BAR_BOTH:
+            bars.append(i)
+    if not bars:
+        return horizontal.copy()
+    out = horizontal.copy()
+    out[np.isin(labels, bars)] = 0
+    return out
 
 
 def vertical_rules(vertical: np.ndarray, k: float, cells=None, dpi: float = 72.0) -> list[tuple[float, float, float]]:
