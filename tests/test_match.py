@@ -127,6 +127,7 @@ def test_a_date_whose_year_ocr_read_in_part_is_for_a_person_to_check():
         return _confidence(Found(region), text, spec, document, set())
 
     assert sure("26年5月22日") < CONFIDENCE_MIN and sure("6年5月28日") < CONFIDENCE_MIN
+    assert sure("二二六年五月二十七日") < CONFIDENCE_MIN  # indep C/004: 〇 lost
     assert sure("2026年5月22日") >= CONFIDENCE_MIN and sure("二〇二六年五月二十二日") >= CONFIDENCE_MIN
 
 
@@ -138,3 +139,21 @@ def test_ocr_quotes_read_alike_are_paired_open_then_close():
     assert paired_quotes("”科技工作者之家”建设") == "“科技工作者之家”建设"
     assert paired_quotes("创建“科创中国服务站") == "创建“科创中国服务站"  # one lost: left as read
     assert paired_quotes("同意推荐。") == "同意推荐。"
+
+
+def test_a_long_prompt_with_a_character_misread_still_starts_its_box_on_a_scan():
+    # indep C/017 (a photo): 「申报单位章见（包括是否同意推荐……）：」 — 意 read 章; the box, its
+    # opinion, date, 签章 and 公章 were all reported 未能在表中找到
+    from pipeline.match.regions import line_starting
+    from pipeline.text import fold
+
+    read = "申报单位章见（包括是否同意推荐，申报书所填内容是否准确等）："
+    label = fold("申报单位意见（包括是否同意推荐，申报书所填内容是否准确等）：")
+    lines = lines_of([Word(71, 329, 370, 339, read, score=0.97)])
+    assert line_starting(Region(3, Box(62, 318, 522, 555), lines, True, ocr=True), label) == 0
+    assert line_starting(Region(3, Box(62, 318, 522, 555), lines, True), label) is None  # a text layer: as written
+    other = "试点单位意见（包括是否同意推荐，申报书所填内容是否准确等，省级试点不填写此栏）："
+    pilot = lines_of([Word(71, 566, 471, 576, other, score=0.98)])
+    assert line_starting(Region(3, Box(62, 555, 522, 788), pilot, True, ocr=True), label) is None
+    assert line_starting(Region(3, Box(62, 318, 522, 555), lines_of([Word(71, 329, 140, 339, "申报单位章见：")]),
+                                True, ocr=True), fold("申报单位意见：")) is None  # short: exact only

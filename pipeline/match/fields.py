@@ -107,8 +107,9 @@ def read_fields(layouts: list[PageLayout], form: FormDefinition, path=None, imag
 PARTLY_READ = 0.3
 #: how sure a value is that lies under a seal on a page without colour
 UNDER_SEAL = 0.5
-#: a date OCR read only in part (its year under a seal): 「6年5月28日」
-_PART_DATE = re.compile(r"^\d{0,3}年?\d{1,2}月\d{1,2}日?$")
+#: a date OCR read only in part (its year under a seal): 「6年5月28日」, 「二二六年五月二十七日」
+_PART_DATE = re.compile(r"^(\d{0,3}年?\d{1,2}月\d{1,2}日?|[〇零一二三四五六七八九]{0,3}年[一二三四五六七八九十]{1,3}月"
+                        r"[一二三四五六七八九十]{1,4}日?)$")
 
 
 def _as_formatted(form: FormDefinition, key: str, value):

@@ -341,17 +341,31 @@ def _page_regions(layout: PageLayout) -> list[Region]:
     return sorted(regions, key=lambda r: (round(r.box.top), r.box.x0))
 
 
+#: a printed prompt this long (characters) is still found on a scan with one in ten misread
+MISREAD_MIN = 10
+
+
 def line_starting(region: Region, target: str, only: int | None = None) -> int | None:
-    """The first line of ``region`` (or line ``only``) whose normalised text starts with ``target``."""
+    """The first line of ``region`` (or line ``only``) whose normalised text starts with ``target``;
+    on a scan, a long printed prompt with a character or two misread (「申报单位章见（包括……」)."""
     for line_no, start in enumerate(region.starts):
         if only is not None and line_no != only:
             continue
         at = bisect_left(region.origin, start)
-        if at < len(region.origin) and region.norm.startswith(target, at):
+        if at < len(region.origin) and (region.norm.startswith(target, at) or _misread(region, target, at)):
             return line_no
         if line_no == 0 and region.norm.startswith(target):
             return 0
     return None
+
+
+def _misread(region: Region, target: str, at: int) -> bool:
+    """OCR'd text at ``at`` that is ``target`` with at most one character in ten read as another
+    (same length, so where the label ends stays where it is)."""
+    if not region.ocr or len(target) < MISREAD_MIN:
+        return False
+    seen = region.norm[at:at + len(target)]
+    return len(seen) == len(target) and sum(a != b for a, b in zip(seen, target)) <= len(target) // 10
 
 
 def h_overlap(a: Box, b: Box) -> float:
