@@ -287,17 +287,13 @@ def _without_print_bars(horizontal: np.ndarray, light: np.ndarray, pt: float) ->
     return out
 
 
-def vertical_rules(vertical: np.ndarray, k: float, cells=None, dpi: float = 72.0) -> list[tuple[float, float, float]]:
-    """Vertical rules as (x, top, bottom) in full-resolution pixels.
-
-    With ``cells`` (full-resolution boxes), only the rules that part two of them or close one: a
-    scanner's streak running down the page (dust on the glass) is long and straight, but it
-    bounds no cell, and a line of print cut at it loses a character (「试点单位」 read 「试点单」 + 「立」).
-    """
+def vertical_rules(vertical: np.ndarray, k: float, cells: list[Box], dpi: float) -> list[tuple[float, float, float]]:
+    """Vertical rules as (x, top, bottom) in full-resolution pixels: those that part two of
+    ``cells`` (full-resolution boxes) or close one. A scanner's streak running down the page is
+    long and straight, but it bounds no cell, and a line of print cut at it loses a character
+    (「试点单位」 read 「试点单」 + 「立」)."""
     count, _, stats, _ = cv2.connectedComponentsWithStats(vertical, connectivity=8)
     rules = [((x + w / 2.0) / k, y / k, (y + h) / k) for x, y, w, h, _ in stats[1:]]
-    if cells is None:
-        return rules
     near = RULE_ON_EDGE_PT * dpi / 72.0
     return [(x, top, bottom) for x, top, bottom in rules
             if any(min(abs(c.x0 - x), abs(c.x1 - x)) <= near and c.top < bottom and c.bottom > top for c in cells)]
