@@ -15,6 +15,7 @@ import numpy as np
 
 from ..forms import FieldSpec
 from ..read.ink import ink_in, red_in, red_in_seal_band
+from ..read.name_seals import find_name_seals
 from ..read.page import Box, Mark, PageLayout, Word
 from ..read.seals import find_seals
 from ..text import is_han
@@ -127,7 +128,8 @@ def signature_verdict(found: Found, spec: FieldSpec, layouts: dict[int, PageLayo
 
     Dark ink beyond the printed words is a signature; red ink outside any round seal is a name
     seal (私章) or a red e-signature. A round 公章 reaching into the area is neither: its disc is
-    left out — and where it covers the whole area, nothing can be told there.
+    left out — a square name seal under or over it is found by its edges — and where it covers
+    the whole area, nothing else can be told there.
     """
     located = signature_area(found, spec)
     if located is None:  # the signer's label was not read in the box: nothing can be told
@@ -166,6 +168,12 @@ def signature_verdict(found: Found, spec: FieldSpec, layouts: dict[int, PageLayo
     if ink > SIGNATURE_INK or red > SIGNATURE_RED:
         sure = max(ink / SIGNATURE_INK, red / SIGNATURE_RED)
         return verdict(True, page, area.as_list(), min(1.0, 0.5 + 0.25 * sure))
+    if layout.colour and red_in(image, dpi, area) > 0:
+        # a square red name seal, found by its straight edges where it lies under or over a 公章
+        # stamped in the signer's area (its red is one blob with the seal's)
+        stamped = find_name_seals(image, dpi, area)
+        if stamped:
+            return verdict(True, page, area.as_list(), 0.5 + stamped[0].score / 2)
     if layout.source != "text":
         # a name OCR read as a word in the signer's area (an e-signature in a brush font, a name
         # signed neatly): its ink was left out with the words, yet it may be the signature
