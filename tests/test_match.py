@@ -131,6 +131,31 @@ def test_a_date_whose_year_ocr_read_in_part_is_for_a_person_to_check():
     assert sure("2026年5月22日") >= CONFIDENCE_MIN and sure("二〇二六年五月二十二日") >= CONFIDENCE_MIN
 
 
+def test_a_date_with_stray_characters_or_a_latin_letter_ocr_read_is_for_a_person_to_check():
+    # indep G/010 (a photo): a name seal's 「印」 and a stroke taken into the date's line,
+    # 「印洋二〇二六年六月四日」; G/003: 「2026F5月24日」 — each a confident 日期格式 error on a
+    # complete form
+    from types import SimpleNamespace
+
+    from pipeline.match.fields import _confidence
+    from pipeline.match.matcher import Found
+    from pipeline.validate.rules import CONFIDENCE_MIN
+
+    spec = next(s for s in load_form("申报书").fields if s.key == "申报单位意见.日期")
+    document = SimpleNamespace(layouts={})
+
+    def sure(text, ocr=True):
+        region = Region(3, Box(70, 400, 520, 500), lines_of([Word(380, 460, 480, 474, text, score=0.96)]), True,
+                        ocr=ocr)
+        return _confidence(Found(region), text, spec, document, set())
+
+    assert sure("印洋二〇二六年六月四日") < CONFIDENCE_MIN and sure("印2026年6月4日") < CONFIDENCE_MIN
+    assert sure("2026F5月24日") < CONFIDENCE_MIN
+    assert sure("2026年5月24日") >= CONFIDENCE_MIN and sure("二〇二六年六月四日") >= CONFIDENCE_MIN
+    assert sure("2026.5.24") >= CONFIDENCE_MIN  # a date written otherwise: the format check's, not OCR's
+    assert sure("印洋二〇二六年六月四日", ocr=False) >= CONFIDENCE_MIN  # typed: as written
+
+
 def test_ocr_quotes_read_alike_are_paired_open_then_close():
     # indep B2/024 (a photo): 「创建“科创中国“服务站」 — the closing quote read as an opening one
     from pipeline.match.ocrtext import paired_quotes

@@ -110,6 +110,11 @@ UNDER_SEAL = 0.5
 #: a date OCR read only in part (its year under a seal): 「6年5月28日」, 「二二六年五月二十七日」
 _PART_DATE = re.compile(r"^(\d{0,3}年?\d{1,2}月\d{1,2}日?|[〇零一二三四五六七八九]{0,3}年[一二三四五六七八九十]{1,3}月"
                         r"[一二三四五六七八九十]{1,4}日?)$")
+#: a whole date after a few stray characters OCR took into its line (a name seal's 「印」 beside
+#: it), or a date with a Latin letter where OCR slipped (「2026F5月24日」): a person reads it
+_STRAY_DATE = re.compile(r"^[^\d〇零一二三四五六七八九十年月日]{1,4}(\d{4}年\d{1,2}月\d{1,2}日|"
+                         r"[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,4}日)$")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 def _as_formatted(form: FormDefinition, key: str, value):
@@ -133,6 +138,9 @@ def _confidence(found: Found, value: str, spec, document: Document, stamped: set
     # a year of two or three digits on a scan is a year read in part (「2026」 under a seal's
     # ring read 「26」), not one written short: a person reads it
     if spec.kind == "date" and value and _PART_DATE.match(fold(value)):
+        score = min(score, PARTLY_READ)
+    if spec.kind == "date" and value and found.region.ocr and (
+            _STRAY_DATE.match(fold(value)) or _LATIN.search(value)):
         score = min(score, PARTLY_READ)
     for page, area in found.areas:
         layout = document.layouts.get(page)
