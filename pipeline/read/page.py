@@ -57,7 +57,8 @@ class Word(Box):
 class Mark(Box):
     """Something found on the page image: ``kind`` "seal" (a red round seal), "faint_seal" (a red
     ring too faded or broken to be sure of, with characters inside) or "seal_shape" (a round
-    seal's outline in dark ink, on a page without colour); ``score``: how much of its ring holds ink."""
+    seal's outline in dark ink, on a page without colour) or "name_seal" (a square red 私章, by its
+    straight edges); ``score``: how much of its ring (a name seal: of its sides) is inked."""
 
     kind: str = "seal"
     score: float = 0.0
