@@ -136,11 +136,10 @@ def _confidence(found: Found, value: str, spec, document: Document, stamped: set
     start, stop = found.span or (0, len(found.region.text))
     score = found.region.confidence(start, stop)
     # a year of two or three digits on a scan is a year read in part (「2026」 under a seal's
-    # ring read 「26」), not one written short: a person reads it
-    if spec.kind == "date" and value and _PART_DATE.match(fold(value)):
-        score = min(score, PARTLY_READ)
-    if spec.kind == "date" and value and found.region.ocr and (
-            _STRAY_DATE.match(fold(value)) or _LATIN.search(value)):
+    # ring read 「26」), not one written short; so is an OCR'd date with stray characters before
+    # it or a Latin letter in it: a person reads it
+    if spec.kind == "date" and value and (_PART_DATE.match(fold(value)) or found.region.ocr and (
+            _STRAY_DATE.match(fold(value)) or _LATIN.search(value))):
         score = min(score, PARTLY_READ)
     for page, area in found.areas:
         layout = document.layouts.get(page)

@@ -18,8 +18,7 @@ import numpy as np
 
 from .ink import red_mask
 from .page import Box, Mark
-
-MM = 72 / 25.4  # points per millimetre
+from .seals import MM
 
 #: a name seal's side (mm): 私章 are 1.3–2.5 cm; a round 公章 is 3.4 cm across at least
 SIDE_MM = (13.0, 28.0)
@@ -44,7 +43,7 @@ WORK_DPI = 101.6
 RUN_GAP_MM = 1.2
 #: a far side is put at the nearest offset whose support is within this of the best
 NEARER = 0.1
-#: two segments within this angle (degrees) are parallel; a side this far from the others' normal
+#: two segments within this angle (degrees) of a right angle make a corner
 ANGLE_TOL = 4.0
 
 
