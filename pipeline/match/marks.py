@@ -44,7 +44,14 @@ SEAL_BAND_EMPTY = 0.05
 SEAL_BAND_SEEN = 0.15
 SEAL_BAND_HINT = 0.05
 COVERED_CONFIDENCE = 0.6
+#: without colour, where no seal outline was found in the box: a faded 公章 stamped over the
+#: signer's area is as dark as a signature, and being 40 mm across it leaves ink beyond the area
+#: (its ring, its characters) in the strips this far above and below it — a signature rarely does
+AROUND_PT = 34.0
+AROUND_INK = 0.02
 _SHAPE_REASON = "黑白（无颜色）扫描件：签章处有一部分被圆形印章痕迹覆盖，其下是否有名章或签名无法判断"
+_UNSEEN_REASON = ("黑白（无颜色）扫描件：框内未能分辨出印章轮廓，签章处上下另有成片墨迹，"
+                  "签章处的墨迹可能是公章的一部分，请人工核对")
 _SEAL_ONLY_REASON = "签章处被红色公章覆盖，公章内未见名章或电子签名（公章不能代替签章）"
 _HIDDEN_REASON = "签章处与红色公章重叠的部分有红色印迹，可能是压在公章下的名章或电子签名，请人工核对"
 _COVERED_REASON = {
@@ -166,6 +173,8 @@ def signature_verdict(found: Found, spec: FieldSpec, layouts: dict[int, PageLayo
                  seals=[(x, y, r * 1.05) for x, y, r in discs] if layout.colour else ())
     red = red_in(image, dpi, area, discs) if layout.colour else 0.0
     if ink > SIGNATURE_INK or red > SIGNATURE_RED:
+        if not layout.colour and _unseen_seal(image, dpi, area, found, page, page_seals, layout.words):
+            return verdict(None, page, area.as_list(), 0.0, _UNSEEN_REASON)
         sure = max(ink / SIGNATURE_INK, red / SIGNATURE_RED)
         return verdict(True, page, area.as_list(), min(1.0, 0.5 + 0.25 * sure))
     if layout.colour and red_in(image, dpi, area) > 0:
@@ -196,6 +205,20 @@ def signature_verdict(found: Found, spec: FieldSpec, layouts: dict[int, PageLayo
     if hidden:
         return verdict(None, page, area.as_list(), 0.0, _HIDDEN_REASON)
     return verdict(False, page, area.as_list(), reason="签章处未见签名或名章")
+
+
+def _unseen_seal(image: np.ndarray, dpi: float, area: Box, found: Found, page: int, seals: list[Mark],
+                 words: list[Word]) -> bool:
+    """On a page without colour, whether the ink in the signer's area may be a 公章 the reader did
+    not see: no seal outline has its greater part in the box, and beyond the printed words there
+    is ink all across the strips above or below the area, as a 40 mm seal stamped over it leaves
+    (indep G/006, H/011: a faded, broken ring over 「（签章）」 read as a signature)."""
+    box = next(b for p, b in found.areas if p == page)
+    if any(seal.intersection(box) > 0.5 * seal.area for seal in seals):
+        return False
+    strips = (Box(area.x0, max(box.top, area.top - AROUND_PT), area.x1, area.top),
+              Box(area.x0, area.bottom, area.x1, min(box.bottom, area.bottom + AROUND_PT)))
+    return any(strip.height > 0 and ink_in(image, dpi, strip, ignore=words) > AROUND_INK for strip in strips)
 
 
 def _inside(word: Word, area: Box, measured: list[Word]) -> bool:
