@@ -10,8 +10,6 @@ from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.read import Box
 from pipeline.read.name_seals import find_name_seals
-from pipeline.read.seals import find_seals
-from test_colourless_signature import SEAL, signer_verdict
 from test_scan import CJK_FONT, _blank_page, draw_seal
 
 AREA = Box(120, 95, 300, 125)  # a signer's area, the 公章 stamped over its left half
@@ -70,18 +68,3 @@ def test_a_page_without_colour_has_no_red_name_seal(dpi=200):
     grey = _name_seal(page, dpi, 175, 112, side=57, style="baiwen", turn=0).mean(axis=2).astype(np.uint8)
     assert find_name_seals(grey, dpi, AREA) == []
 
-
-@pytest.mark.parametrize("named", [True, False])
-def test_a_name_seal_under_the_gongzhang_is_the_signature_and_the_gongzhang_alone_is_none(named):
-    # the 公章 stamped over the signer's area, and a 私章 under it: red of one blob (indep E/006)
-    dpi = 150
-    k = dpi / 72
-    page = np.full((int(720 * k), int(600 * k), 3), 244, dtype=np.uint8)
-    if named:
-        page = _name_seal(page, dpi, 275, 630, side=55, style="baiwen", turn=2)
-    cx, cy, diameter = SEAL
-    page = draw_seal(page, dpi, cx, cy, diameter)
-    seals = find_seals(page, dpi)
-    assert len(seals) == 1
-    mark = signer_verdict(page, seals, colour=True)
-    assert mark["present"] is (True if named else False), mark

@@ -24,6 +24,9 @@ class FieldSpec:
     after: tuple[str, ...] = ()
     #: signature area: (labels it starts after, labels it ends before)
     between: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+    #: signature: the key of the field holding the signer's name (a red e-signature stamped
+    #: under a 公章 is told from the seal's own characters by reading that name)
+    signer: str = ""
     #: row tables: column name → header labels
     columns: tuple[tuple[str, tuple[str, ...]], ...] = ()
     #: row tables: what the first column of a total row says (「合计」): that row is no row

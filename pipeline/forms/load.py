@@ -26,7 +26,8 @@ _TOP_KEYS = {"form", "title", "identify", "identity", "blind", "fields", "checks
 _IDENTIFY_KEYS = {"labels", "min_found"}
 _IDENTITY_KEYS = {"applicant", "columns", "conflicts"}
 _BLIND_KEYS = {"redact", "withhold_scanned_pages"}
-_FIELD_KEYS = {"labels", "kind", "find", "under", "prompts", "until", "after", "between", "columns", "totals", "total_of"}
+_FIELD_KEYS = {"labels", "kind", "find", "under", "prompts", "until", "after", "between", "columns", "totals", "total_of",
+               "signer"}
 # which optional keys make sense for which way of finding a value
 _ALLOWED = {
     "right": {"under", "prompts"},
@@ -35,7 +36,7 @@ _ALLOWED = {
     "rows": {"columns", "totals"},
     "total": {"total_of"},
     "seal": set(),
-    "signature": {"between"},
+    "signature": {"between", "signer"},
 }
 
 
@@ -89,6 +90,9 @@ def parse_form(data, path) -> FormDefinition:
     fields = [_parse_field(str(key), spec, fail) for key, spec in fields_data.items()]
     keys = {f.key for f in fields}
     _check_totals(fields, fail)
+    for spec in fields:
+        if spec.signer and spec.signer not in keys:
+            fail(f"字段「{spec.key}」的 signer「{spec.signer}」不是本表的字段{suggest(spec.signer, keys)}")
     identity = _parse_identity(data.get("identity"), keys, fail)
     blind = _parse_blind(data.get("blind"), fail)
     checks = parse_checks(data.get("checks") or {}, fields, fail)
@@ -174,6 +178,9 @@ def _parse_field(key: str, spec, fail) -> FieldSpec:
         if not isinstance(raw, list) or len(raw) != 2:
             fail(f"{where}的 between 应为两组标签：[签名起点的标签, 签名终点的标签]")
         between = (labels_of(raw[0], f"{where}的 between", fail), labels_of(raw[1], f"{where}的 between", fail))
+    signer = spec.get("signer", "")
+    if not isinstance(signer, str):
+        fail(f"{where}的 signer 应为写有签名人姓名的字段键（如「申报单位负责人.姓名」）")
     total_of = ""
     if find == "total":
         total_of = spec.get("total_of")
@@ -186,5 +193,5 @@ def _parse_field(key: str, spec, fail) -> FieldSpec:
                      prompts=labels_of(spec.get("prompts", []), f"{where}的 prompts", fail),
                      until=labels_of(spec.get("until", []), f"{where}的 until", fail),
                      after=labels_of(spec.get("after", []), f"{where}的 after", fail),
-                     between=between, columns=columns,
+                     between=between, signer=signer, columns=columns,
                      totals=labels_of(spec.get("totals", []), f"{where}的 totals", fail), total_of=total_of)

@@ -95,7 +95,8 @@ def read_fields(layouts: list[PageLayout], form: FormDefinition, path=None, imag
                 doubts.append({"field": key, "kind": "unread", "message": "框内有字迹，但未能识别"})
     if matcher.unsure_cells and images is not None:
         settle_row_slashes(matcher.unsure_cells, document, images)
-    marks = find_marks(matcher, mark_specs, images) if mark_specs else {}
+    names = {spec.key: fields.get(spec.signer) for spec in mark_specs if spec.signer}
+    marks = find_marks(matcher, mark_specs, images, names) if mark_specs else {}
     for key, mark in marks.items():
         fields[key] = mark["present"]
     for spec in form.fields:  # a text layer's values are as written: sure

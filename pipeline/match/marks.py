@@ -17,6 +17,7 @@ from ..forms import FieldSpec
 from ..read.ink import ink_in, red_in, red_in_seal_band
 from ..read.name_seals import find_name_seals
 from ..read.page import Box, Mark, PageLayout, Word
+from ..read.red_writing import red_lines
 from ..read.seals import find_seals
 from ..text import is_han
 from .matcher import Found, Matcher
@@ -44,6 +45,8 @@ SEAL_BAND_EMPTY = 0.05
 SEAL_BAND_SEEN = 0.15
 SEAL_BAND_HINT = 0.05
 COVERED_CONFIDENCE = 0.6
+#: a red e-signature under a 公章 known by reading the signer's name in it
+NAME_READ_CONFIDENCE = 0.8
 #: without colour, where no seal outline was found in the box: a faded 公章 stamped over the
 #: signer's area is as dark as a signature, and being 40 mm across it leaves ink beyond the area
 #: (its ring, its characters) in the strips this far above and below it — a signature rarely does
@@ -67,7 +70,9 @@ def verdict(present, page, bbox, confidence: float = 1.0, reason: str = "") -> d
             "reason": reason}
 
 
-def find_marks(matcher: Matcher, specs: list[FieldSpec], images) -> dict:
+def find_marks(matcher: Matcher, specs: list[FieldSpec], images, names: dict | None = None) -> dict:
+    """Each mark spec's verdict; ``names``: the signer's name read for a signature key (from its
+    spec's ``signer`` field), by which a red e-signature under a 公章 is known."""
     boxes = {spec.key: matcher.box_of(spec) for spec in specs}
     pages = sorted({page for found in boxes.values() if found is not None for page, _ in found.areas})
     rendered = images(pages) if images is not None and pages else {}
@@ -90,7 +95,7 @@ def find_marks(matcher: Matcher, specs: list[FieldSpec], images) -> dict:
         elif spec.find == "seal":
             marks[spec.key] = seal_verdict(found, layouts, seals, areas)
         else:
-            marks[spec.key] = signature_verdict(found, spec, layouts, rendered, seals)
+            marks[spec.key] = signature_verdict(found, spec, layouts, rendered, seals, (names or {}).get(spec.key))
     return marks
 
 
@@ -130,13 +135,14 @@ def _discs(seals: list[Mark]) -> list[tuple[float, float, float]]:
 
 
 def signature_verdict(found: Found, spec: FieldSpec, layouts: dict[int, PageLayout], rendered: dict,
-                      seals: dict | None = None) -> dict:
+                      seals: dict | None = None, name: str | None = None) -> dict:
     """A signature or a personal seal in the signer's area.
 
     Dark ink beyond the printed words is a signature; red ink outside any round seal is a name
     seal (私章) or a red e-signature. A round 公章 reaching into the area is neither: its disc is
-    left out — a square name seal under or over it is found by its edges — and where it covers
-    the whole area, nothing else can be told there.
+    left out — a square name seal under or over it is found by its edges, a red e-signature by
+    reading the signer's ``name`` in it — and where it covers the whole area, nothing else can be
+    told there.
     """
     located = signature_area(found, spec)
     if located is None:  # the signer's label was not read in the box: nothing can be told
@@ -195,6 +201,11 @@ def signature_verdict(found: Found, spec: FieldSpec, layouts: dict[int, PageLayo
     red_band, seen = (red_in_seal_band(image, dpi, area, [(*m.centre, m.radius) for m in page_seals], SEAL_BAND)
                       if layout.colour and page_seals else (0.0, 0.0))
     hidden = seen >= SEAL_BAND_HINT and red_band >= SEAL_BAND_EMPTY
+    if layout.colour and (hidden or covered > SEAL_COVERED):
+        read = _signed_name(image, dpi, area, name)
+        if read:  # the seal's own characters are the unit's name, not the signer's
+            return verdict(True, page, area.as_list(), NAME_READ_CONFIDENCE,
+                           f"公章内的红色字迹识别为「{read}」，与负责人姓名相符，为电子签名")
     if covered > SEAL_COVERED:
         if layout.colour and seen >= SEAL_BAND_SEEN and not hidden:
             # a 公章 stamped over the signer's area, with no name seal under it: no 签章
@@ -219,6 +230,18 @@ def _unseen_seal(image: np.ndarray, dpi: float, area: Box, found: Found, page: i
     strips = (Box(area.x0, max(box.top, area.top - AROUND_PT), area.x1, area.top),
               Box(area.x0, area.bottom, area.x1, min(box.bottom, area.bottom + AROUND_PT)))
     return any(strip.height > 0 and ink_in(image, dpi, strip, ignore=words) > AROUND_INK for strip in strips)
+
+
+def _signed_name(image: np.ndarray, dpi: float, area: Box, name: str | None) -> str | None:
+    """The line of red writing in ``area`` that holds the signer's ``name`` as read, if any: exactly,
+    since a name a character off may be a piece of the seal's own text (「江苏省」 for 江苏明)."""
+    name = "".join((name or "").split())
+    if sum(is_han(c) for c in name) < 2 or len(name) > 6:
+        return None  # no name read (blank, 「/」): nothing to know the signature by
+    for line in red_lines(image, dpi, area):
+        if name in line:
+            return line
+    return None
 
 
 def _inside(word: Word, area: Box, measured: list[Word]) -> bool:

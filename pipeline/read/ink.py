@@ -172,7 +172,8 @@ def rule_mask(mask: np.ndarray, dpi: float, min_pt: float = RULE_MIN_PT) -> np.n
     return cv2.dilate(rules, cv2.getStructuringElement(cv2.MORPH_RECT, (grow, grow)))
 
 
-def _box_pixels(box: Box, dpi: float, shape) -> tuple[int, int, int, int]:
+def box_pixels(box: Box, dpi: float, shape) -> tuple[int, int, int, int]:
+    """``box`` (points) as pixel bounds (x0, y0, x1, y1) of an image of ``shape`` at ``dpi``, clipped."""
     k = dpi / 72.0
     h, w = shape[:2]
     x0 = min(max(int(np.floor(box.x0 * k)), 0), w)
@@ -190,8 +191,8 @@ def _ink_around(image: np.ndarray, dpi: float, box: Box, ignore: Iterable[Box], 
     dark, but not black or blue; and the area left."""
     margin = RULE_MIN_PT * 1.5
     outer = Box(box.x0 - margin, box.top - margin, box.x1 + margin, box.bottom + margin)
-    ox0, oy0, ox1, oy1 = _box_pixels(outer, dpi, image.shape)
-    x0, y0, x1, y1 = _box_pixels(box, dpi, image.shape)
+    ox0, oy0, ox1, oy1 = box_pixels(outer, dpi, image.shape)
+    x0, y0, x1, y1 = box_pixels(box, dpi, image.shape)
     if x1 <= x0 or y1 <= y0:
         return None, 0
     ink = ink_mask(image[oy0:oy1, ox0:ox1], dpi, share)[y0 - oy0:y1 - oy0, x0 - ox0:x1 - ox0].copy()
@@ -205,7 +206,7 @@ def _ink_around(image: np.ndarray, dpi: float, box: Box, ignore: Iterable[Box], 
         ink[~inside & seal_hue & (saturation >= SEAL_SATURATION)] = 0
     keep = np.ones(ink.shape, dtype=bool)
     for other in ignore:
-        ix0, iy0, ix1, iy1 = _box_pixels(other, dpi, image.shape)
+        ix0, iy0, ix1, iy1 = box_pixels(other, dpi, image.shape)
         ix0, ix1 = max(ix0, x0) - x0, min(ix1, x1) - x0
         iy0, iy1 = max(iy0, y0) - y0, min(iy1, y1) - y0
         if ix1 > ix0 and iy1 > iy0:
@@ -225,7 +226,7 @@ def _leave_out_discs(keep: np.ndarray, discs: Iterable, dpi: float, x0: int, y0:
 def red_in(image: np.ndarray, dpi: float, box: Box, discs: Iterable = ()) -> float:
     """Share of ``box`` covered by red ink, ``discs`` ((x, y, radius) in points: round seals)
     left out: a personal name seal or a red e-signature in a signer's area."""
-    x0, y0, x1, y1 = _box_pixels(box, dpi, image.shape)
+    x0, y0, x1, y1 = box_pixels(box, dpi, image.shape)
     if x1 <= x0 or y1 <= y0:
         return 0.0
     red = red_mask(image[y0:y1, x0:x1]) > 0
@@ -241,7 +242,7 @@ def red_in_seal_band(image: np.ndarray, dpi: float, box: Box, seals: Iterable,
     round seals (``seals``: (x, y, radius) in points; ``band`` in radii). Between a seal's star
     and its arc of characters a seal holds no ink of its own: red there is a name seal or a red
     e-signature stamped under or over it."""
-    x0, y0, x1, y1 = _box_pixels(box, dpi, image.shape)
+    x0, y0, x1, y1 = box_pixels(box, dpi, image.shape)
     if x1 <= x0 or y1 <= y0:
         return 0.0, 0.0
     k = dpi / 72.0
@@ -307,7 +308,7 @@ def ink_boxes(image: np.ndarray, dpi: float, box: Box, ignore: Iterable[Box] = (
     ink, _ = _ink_around(image, dpi, box, ignore)
     if ink is None:
         return []
-    x0, y0, _, _ = _box_pixels(box, dpi, image.shape)
+    x0, y0, _, _ = box_pixels(box, dpi, image.shape)
     # Join the strokes of one character or one scribble (about 1.5 pt apart).
     k = max(3, px(1.5, dpi) | 1)
     joined = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
