@@ -97,19 +97,19 @@ def _paper() -> np.ndarray:
     return np.full((int(720 * k), int(600 * k), 3), 244, dtype=np.uint8)
 
 
-def _stamped(page: np.ndarray) -> tuple[np.ndarray, list[Mark]]:
+def _stamped(page: np.ndarray, seal: tuple[float, float, float] = SEAL) -> tuple[np.ndarray, list[Mark]]:
     """The 公章 stamped over the signer's area, and the seals the reader finds."""
-    cx, cy, diameter = SEAL
+    cx, cy, diameter = seal
     page = draw_seal(page, DPI, cx, cy, diameter)
     seals = find_seals(page, DPI)
     assert len(seals) == 1
     return page, seals
 
 
-def _e_signature(page: np.ndarray, name: str, x: float, y: float) -> np.ndarray:
+def _e_signature(page: np.ndarray, name: str, x: float, y: float, size: float = 17) -> np.ndarray:
     """A red e-signature: ``name`` in a bold serif, slanted, pasted at (x, y) points (its top left)."""
     k = DPI / 72
-    font = ImageFont.truetype(SERIF, int(17 * k))
+    font = ImageFont.truetype(SERIF, int(size * k))
     tile = Image.new("L", (int(70 * k), int(26 * k)), 0)
     ImageDraw.Draw(tile).text((2 * k, 0), name, font=font, fill=255)
     tile = tile.transform(tile.size, Image.AFFINE, (1, 0.25, -3 * k, 0, 1, 0), resample=Image.BICUBIC)
@@ -130,6 +130,15 @@ def test_a_red_e_signature_under_the_gongzhang_is_the_signature_where_it_reads_a
     assert mark["present"] is expected, mark
     if expected is None:  # someone else's name: a person looks
         assert "人工核对" in mark["reason"]
+
+
+def test_a_red_e_signature_low_in_the_gongzhangs_disc_is_the_signature():
+    # indep K/011: the seal stamped higher, the name in the lower part of its disc (beyond the
+    # band between star and characters), read as 「签章处未见签名或名章」
+    page = _e_signature(_paper(), "石志勇", 246, 624, size=12)
+    page, seals = _stamped(page, seal=(262.0, 585.0, 115.0))
+    assert signer_verdict(page, seals, colour=True, name="石志勇")["present"] is True
+    assert signer_verdict(page, seals, colour=True, name="苏军明")["present"] is False
 
 
 @pytest.mark.parametrize("signer, words", [("申报单位负责人.名字", "「申报单位负责人.名字」不是本表的字段（是否要写「申报单位负责人.姓名」？）"),

@@ -189,6 +189,12 @@ def signature_verdict(found: Found, spec: FieldSpec, layouts: dict[int, PageLayo
         stamped = find_name_seals(image, dpi, area)
         if stamped:
             return verdict(True, page, area.as_list(), 0.5 + stamped[0].score / 2)
+        # a red e-signature there (anywhere in the disc: under the star, over the characters),
+        # known by the signer's name read in it; the seal's own characters are the unit's name
+        read = _signed_name(image, dpi, area, name)
+        if read:
+            return verdict(True, page, area.as_list(), NAME_READ_CONFIDENCE,
+                           f"公章内的红色字迹识别为「{read}」，与负责人姓名相符，为电子签名")
     if layout.source != "text":
         # a name OCR read as a word in the signer's area (an e-signature in a brush font, a name
         # signed neatly): its ink was left out with the words, yet it may be the signature
@@ -201,11 +207,6 @@ def signature_verdict(found: Found, spec: FieldSpec, layouts: dict[int, PageLayo
     red_band, seen = (red_in_seal_band(image, dpi, area, [(*m.centre, m.radius) for m in page_seals], SEAL_BAND)
                       if layout.colour and page_seals else (0.0, 0.0))
     hidden = seen >= SEAL_BAND_HINT and red_band >= SEAL_BAND_EMPTY
-    if layout.colour and (hidden or covered > SEAL_COVERED):
-        read = _signed_name(image, dpi, area, name)
-        if read:  # the seal's own characters are the unit's name, not the signer's
-            return verdict(True, page, area.as_list(), NAME_READ_CONFIDENCE,
-                           f"公章内的红色字迹识别为「{read}」，与负责人姓名相符，为电子签名")
     if covered > SEAL_COVERED:
         if layout.colour and seen >= SEAL_BAND_SEEN and not hidden:
             # a 公章 stamped over the signer's area, with no name seal under it: no 签章
