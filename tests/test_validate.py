@@ -352,7 +352,7 @@ def test_a_validation_killed_half_way_keeps_what_was_done_and_resumes(tmp_path):
     ("2026年6月31日", "日期不存在（2026年6月只有30天）"),
     ("2026.2.29", "日期不存在（2026年2月只有28天）"),
     ("2026年13月5日", "日期不存在（月份应为1至12，现为13）"),
-    ("26年6月5日", "日期应写作“2026年6月5日”"),  # no date's shape: the format example
+    ("26年6月5日", "日期应写作“××××年×月×日”，如“2026年6月5日”"),  # no date's shape: the format example
 ])
 def test_a_day_the_calendar_lacks_is_named_so_not_a_format_example(written, says):
     """Issue 13 part 6: 「2026年6月31日」 is 「日期不存在」; the example is for what is no date at all."""
