@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import random
 import shutil
 import subprocess
 import sys
@@ -637,3 +638,49 @@ def test_small_print_blurred_in_a_photo_is_not_painted_out_as_a_rule():
     words = [w.text for w in read_scan(image, 200, 1).layout.words]
     for value in ("zjkexie8@sina.com", "kxbgs@sina.com", "13467396098", "15602899441", "0573-20548438"):
         assert value in words, words
+
+
+
+def _indep_seal(page: np.ndarray, dpi: float, seed: int, cx: float, cy: float) -> np.ndarray:
+    """A 公章 drawn by the independent corpus's hand (tools/indep/marks.py: bold fonts, a wide arc
+    of characters, a code on some), stamped centred at (cx, cy) points."""
+    sys.path.insert(0, str(Path(__file__).parents[1] / "tools" / "indep"))
+    import marks as indep_marks
+
+    image, width, height = indep_marks.round_seal(random.Random(seed), "苏州市科学技术协会", fade=0.97,
+                                                  code="3205080012345" if seed % 2 else None)
+    k = dpi / 72
+    image = image.resize((int(width * k), int(height * k)), Image.LANCZOS)
+    pil = Image.fromarray(page).convert("RGBA")
+    pil.alpha_composite(image, (int(cx * k - image.width / 2), int(cy * k - image.height / 2)))
+    return np.asarray(pil.convert("RGB"))
+
+
+def _one_bit(image: np.ndarray) -> np.ndarray:
+    bw = np.where(image.mean(axis=2) < 170, 0, 255).astype(np.uint8)
+    return np.stack([bw] * 3, axis=-1)
+
+
+@pytest.fixture(scope="module")
+def plain_words(filled_pdf):
+    """The words of page 3 of the filled form scanned 1-bit at 150 dpi, no seal on it."""
+    return read_scan(_one_bit(render_page(filled_pdf, 150)), 150, PAGE, colour=False).layout.words
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_colourless_seals_characters_are_no_words_and_the_print_beside_it_stays(filled_pdf, plain_words, seed):
+    # indep K/009, J/010, J/020 (1-bit and grey scans): OCR read the seal's arc of characters one
+    # or two at a time (「NA」, 「学技」, 「福」) and they ended up as a last line of the 意见
+    dpi, cx, cy = 150, 300.0, 475.0  # over the 申报单位意见 box's last lines and its signer's line
+    layout = read_scan(_one_bit(_indep_seal(render_page(filled_pdf, dpi), dpi, seed, cx, cy)), dpi, PAGE,
+                       colour=False).layout
+    [seal] = [s for s in layout.seals if np.hypot(s.centre[0] - cx, s.centre[1] - cy) < 15]
+
+    def at(word):  # how far from the seal's centre, in radii
+        return np.hypot((word.x0 + word.x1) / 2 - cx, (word.top + word.bottom) / 2 - cy) / seal.radius
+
+    on_arc = [w.text for w in layout.words if 0.6 < at(w) < 0.95]
+    assert not any(len(text) <= 2 for text in on_arc), on_arc
+    beside = [w.text for w in plain_words if at(w) > 1.3]
+    texts = [w.text for w in layout.words]
+    assert sum(text in texts for text in beside) >= 0.95 * len(beside), set(beside) - set(texts)

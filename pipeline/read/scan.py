@@ -11,7 +11,8 @@ steps follow FIELD-NOTES「Reading scans」 and what returned forms taught:
 3. deskew from the table's horizontal rules (:mod:`pipeline.read.deskew`);
 4. seals: red round seals by colour (:mod:`pipeline.read.seals`), then red ink painted out so the
    seal's characters never enter a field (print under the seal kept); on a page without colour,
-   round seal outlines in the dark ink, which a person must judge;
+   round seal outlines in the dark ink, which a person must judge, and the words OCR read off
+   their arcs of characters dropped;
 5. cells from the ruling lines (:mod:`pipeline.read.grid`);
 6. words: OCR on the page with rules painted out (:mod:`pipeline.read.ocr_words`), or, for a
    sandwich PDF (a scanner's page image with its own invisible text), that text layer's words.
@@ -32,6 +33,12 @@ from .orient import page_turn
 from .page import Box, PageLayout, Word
 from .photo import find_sheet, flatten, squared, table_square
 from .seals import find_seal_shapes, find_seals
+
+#: a round seal's arc of characters lies at about 0.72 of its radius (in radii, a word's centre):
+#: without colour OCR reads them there one or two at a time, at odd angles, and they are no print
+SEAL_ARC = (0.6, 0.9)
+#: ... words of at most this many characters (print under a seal is read in longer pieces)
+SEAL_ARC_CHARS = 2
 
 
 @dataclass(frozen=True)
@@ -131,6 +138,8 @@ def read_scan(image: np.ndarray, dpi: float, number: int, words: list[Word] | No
                  if max(w.x1 - w.x0, w.bottom - w.top) >= CHAR_MIN_PT / 2]
         found += unread_cells(clean, dpi, cells, found)
         words = reading_order(found + missed_lines(clean, dpi, cells, found, discs))
+        if not colour:
+            words = [w for w in words if not _on_seal_arc(w, seals)]
     del gray, horizontal, vertical, inked
 
     layout = PageLayout(
@@ -147,6 +156,21 @@ def read_scan(image: np.ndarray, dpi: float, number: int, words: list[Word] | No
         turned=how.turn,
     )
     return ScannedPage(layout=layout, image=straight, dpi=dpi, how=how)
+
+
+def _on_seal_arc(word: Word, seals) -> bool:
+    """A word OCR read off a colourless seal's arc of characters (indep K/009 「NA」, J/020 「福」
+    「科」 ended up as a last line of the 意见): short, wholly inside the seal's disc, its centre
+    on the arc."""
+    if len(word.text.strip()) > SEAL_ARC_CHARS:
+        return False
+    for seal in seals:
+        (cx, cy), r = seal.centre, seal.radius
+        corners = ((word.x0, word.top), (word.x1, word.top), (word.x0, word.bottom), (word.x1, word.bottom))
+        middle = np.hypot((word.x0 + word.x1) / 2 - cx, (word.top + word.bottom) / 2 - cy) / r
+        if SEAL_ARC[0] <= middle <= SEAL_ARC[1] and all(np.hypot(x - cx, y - cy) < r for x, y in corners):
+            return True
+    return False
 
 
 def _moved(words: list[Word], angle: float, width: float, height: float) -> list[Word]:
