@@ -3,8 +3,10 @@ upright A4 page, and its light evened out, before it is read as a scan.
 
 A photo shows the sheet in perspective (keystone distortion of a few degrees), a desk around it,
 a light gradient and a soft shadow. The sheet is the largest bright region; its outline is
-reduced to four corners and mapped onto an A4 page at the scan's resolution. Light is evened by
-dividing by the paper's own brightness, estimated where no ink is.
+reduced to four corners and mapped onto an A4 page at the scan's resolution; where a shadow over
+an edge made the sheet seem smaller and the table runs into the page's border, that side is
+moved out and the page mapped again. Light is evened by dividing by the paper's own brightness,
+estimated where no ink is.
 """
 
 from __future__ import annotations
@@ -21,6 +23,15 @@ MAX_SHEET = 0.9
 _WORK = 800  # pixels on the long side the sheet is looked for at
 #: the contrast a photo gets once its light is even
 PHOTO_GAMMA = 1.25
+#: a side of the sheet found inside the sheet (a shadow over that edge of the paper is as dark as
+#: the desk) cuts the table off: its long rules run into the flattened page's border there; that
+#: side is moved out by this share of the sheet and the page flattened again
+WIDEN = 0.03
+#: a rule this share of the page long at least is the table's (a character's stroke is no rule)
+LONG_RULE = 0.25
+#: the border zone (share of the page) along the sides a rule runs along: a desk strip left at
+#: the top is no rule running into the left border
+CORNER_ZONE = 0.03
 
 
 def find_sheet(image: np.ndarray) -> np.ndarray | None:
@@ -75,6 +86,35 @@ def flatten(image: np.ndarray, corners: np.ndarray, dpi: float) -> np.ndarray:
     flat = cv2.warpPerspective(image, matrix, (width, height), flags=cv2.INTER_LINEAR,
                                borderMode=cv2.BORDER_REPLICATE)
     return even_light(flat, dpi)
+
+
+def cut_sides(flat: np.ndarray, dpi: float) -> list[str]:
+    """The sides ("left", "right", "top", "bottom") of a flattened page where a long rule of its
+    table runs into the border: there the sheet's edge was found inside the sheet (indep L/003,
+    a shadow over the lower left; the table's left rule and its label column were cut off)."""
+    gray = cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY) if flat.ndim == 3 else flat
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    h, w = gray.shape
+    edge = max(2, int(round(3 * dpi / 72)))  # 3 pt from the border
+    my, mx = int(CORNER_ZONE * h), int(CORNER_ZONE * w)
+    across = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (int(LONG_RULE * w), 1)))
+    down = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, int(LONG_RULE * h))))
+    zones = {"left": (across, slice(my, h - my), slice(0, edge)), "right": (across, slice(my, h - my), slice(w - edge, w)),
+             "top": (down, slice(0, edge), slice(mx, w - mx)), "bottom": (down, slice(h - edge, h), slice(mx, w - mx))}
+    return [side for side, (mask, rows, cols) in zones.items() if cv2.countNonZero(mask[rows, cols])]
+
+
+def widened(corners: np.ndarray, sides: list[str], share: float = WIDEN) -> np.ndarray:
+    """The sheet's corners (top-left, top-right, bottom-right, bottom-left) with ``sides`` moved
+    outwards by ``share`` of the sheet across them."""
+    tl, tr, br, bl = (np.asarray(c, dtype=np.float32).copy() for c in corners)
+    moved = {"left": ((0, 1), (3, 2)), "right": ((1, 0), (2, 3)), "top": ((0, 3), (1, 2)), "bottom": ((3, 0), (2, 1))}
+    points = [tl, tr, br, bl]
+    out = [p.copy() for p in points]
+    for side in sides:
+        for mover, opposite in moved[side]:
+            out[mover] += (points[mover] - points[opposite]) * share
+    return np.array(out, dtype=np.float32)
 
 
 def even_light(image: np.ndarray, dpi: float) -> np.ndarray:

@@ -31,9 +31,11 @@ from .ink import has_colour, without_red
 from .ocr_words import CHAR_MIN_PT, missed_lines, ocr_words, reading_order, unread_cells
 from .orient import page_turn
 from .page import Box, PageLayout, Word
-from .photo import find_sheet, flatten, squared, table_square
+from .photo import cut_sides, find_sheet, flatten, squared, table_square, widened
 from .seals import find_seal_shapes, find_seals
 
+#: times a photo's sheet is widened where its table runs into the border (WIDEN each time)
+WIDEN_TRIES = 3
 #: a round seal's arc of characters lies at about 0.72 of its radius (in radii, a word's centre):
 #: without colour OCR reads them there one or two at a time, at odd angles, and they are no print
 SEAL_ARC = (0.6, 0.9)
@@ -79,6 +81,13 @@ def straighten(image: np.ndarray, dpi: float, *, turn: bool = True) -> tuple[Str
     """How to make a page image upright, and the upright image (``turn``: look for quarter turns)."""
     corners = find_sheet(image)
     flat = flatten(image, corners, dpi) if corners is not None else image
+    for _ in range(WIDEN_TRIES if corners is not None else 0):
+        cut = cut_sides(flat, dpi)
+        if not cut:
+            break
+        # an edge in shadow was found inside the sheet, and the table cut there: moved out
+        corners = widened(corners, cut)
+        flat = flatten(image, corners, dpi)
     quarter = page_turn(cv2.cvtColor(flat, cv2.COLOR_RGB2GRAY), dpi) if turn else 0
     upright = np.ascontiguousarray(np.rot90(flat, -quarter // 90)) if quarter else flat
     angle = estimate_skew(upright, dpi)
