@@ -91,6 +91,7 @@ def test_an_ocr_look_alike_is_put_right_only_where_one_reading_fits_the_box():
     assert repaired("2.026年5月30日", date) == "2026年5月30日"
     assert repaired("138O5711234", mobile) == "13805711234"
     assert repaired("31OO07", postcode) is None  # two look-alikes: a person reads it
+    assert repaired("kxbgs@foxmail,com", email) == "kxbgs@foxmail.com"  # indep M/008: a comma for the dot
     # what the applicant wrote wrong stays wrong: no one-character look-alike makes it right
     assert repaired("2026年6月31日", date) is None
     assert repaired("1380571123", mobile) is None
@@ -151,6 +152,8 @@ def test_a_date_with_stray_characters_or_a_latin_letter_ocr_read_is_for_a_person
 
     assert sure("印洋二〇二六年六月四日") < CONFIDENCE_MIN and sure("印2026年6月4日") < CONFIDENCE_MIN
     assert sure("2026F5月24日") < CONFIDENCE_MIN
+    # indep M/020 (turned 180°): 「2026年523日」, its 月 lost, a confident 日期格式 error
+    assert sure("2026年523日") < CONFIDENCE_MIN and sure("二〇二六年五二十三日") < CONFIDENCE_MIN
     assert sure("2026年5月24日") >= CONFIDENCE_MIN and sure("二〇二六年六月四日") >= CONFIDENCE_MIN
     assert sure("2026.5.24") >= CONFIDENCE_MIN  # a date written otherwise: the format check's, not OCR's
     assert sure("印洋二〇二六年六月四日", ocr=False) >= CONFIDENCE_MIN  # typed: as written

@@ -116,6 +116,14 @@ _PART_DATE = re.compile(r"^(\d{0,3}年?\d{1,2}月\d{1,2}日?|[〇零一二三四
 _STRAY_DATE = re.compile(r"^[^\d〇零一二三四五六七八九十年月日]{1,4}(\d{4}年\d{1,2}月\d{1,2}日|"
                          r"[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,4}日)$")
 _LATIN = re.compile(r"[A-Za-z]")
+#: a whole date: what an OCR'd date that lost one of its 年月日 (「2026年523日」) comes back to
+_WHOLE_DATE = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月"
+                         r"[一二三四五六七八九十]{1,4}日)$")
+
+
+def _unit_lost(value: str) -> bool:
+    """A date OCR read without one of its 年, 月 or 日: one of them put back makes a whole date."""
+    return any(_WHOLE_DATE.match(value[:i] + unit + value[i:]) for i in range(1, len(value) + 1) for unit in "年月日")
 
 
 def _as_formatted(form: FormDefinition, key: str, value):
@@ -138,9 +146,9 @@ def _confidence(found: Found, value: str, spec, document: Document, stamped: set
     score = found.region.confidence(start, stop)
     # a year of two or three digits on a scan is a year read in part (「2026」 under a seal's
     # ring read 「26」), not one written short; so is an OCR'd date with stray characters before
-    # it or a Latin letter in it: a person reads it
+    # it, a Latin letter in it or one of its 年月日 lost: a person reads it
     if spec.kind == "date" and value and (_PART_DATE.match(fold(value)) or found.region.ocr and (
-            _STRAY_DATE.match(fold(value)) or _LATIN.search(value))):
+            _STRAY_DATE.match(fold(value)) or _LATIN.search(value) or _unit_lost(fold(value)))):
         score = min(score, PARTLY_READ)
     for page, area in found.areas:
         layout = document.layouts.get(page)

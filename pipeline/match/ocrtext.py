@@ -22,6 +22,7 @@ LOOKALIKES = {
     "Z": "2", "z": "2", "S": "5", "s": "5", "B": "8", "G": "6", "b": "6", "q": "9", "g": "9", "T": "7",
     "H": "日", "曰": "日", "目": "日", "口": "日", "囗": "日", "旦": "日",
     "冃": "月", "用": "月", "丹": "月", "午": "年", "牛": "年",
+    ",": ".", "，": ".",  # a comma for a dot: 「kxbgs@foxmail,com」
 }
 #: specks OCR puts into a figure (「2.026年」「0938-51,002」): dropped, one at a time, by the same test
 STRAY_MARKS = set(".·,，、'`‘’\"_~^")
