@@ -223,7 +223,8 @@ def _unseen_seal(image: np.ndarray, dpi: float, area: Box, found: Found, page: i
                  words: list[Word]) -> bool:
     """On a page without colour, whether the ink in the signer's area may be a 公章 the reader did
     not see: no seal outline has its greater part in the box, and beyond the printed words there
-    is ink all across the strips above or below the area, as a 40 mm seal stamped over it leaves
+    is ink in the strip above or below the area (its ring, its characters), as a 40 mm seal
+    stamped over it leaves
     (indep G/006, H/011: a faded, broken ring over 「（签章）」 read as a signature)."""
     box = next(b for p, b in found.areas if p == page)
     if any(seal.intersection(box) > 0.5 * seal.area for seal in seals):

@@ -107,14 +107,14 @@ def cut_sides(flat: np.ndarray, dpi: float) -> list[str]:
 def widened(corners: np.ndarray, sides: list[str], share: float = WIDEN) -> np.ndarray:
     """The sheet's corners (top-left, top-right, bottom-right, bottom-left) with ``sides`` moved
     outwards by ``share`` of the sheet across them."""
-    tl, tr, br, bl = (np.asarray(c, dtype=np.float32).copy() for c in corners)
+    # per side: (corner moved, the corner across the sheet from it) for its two corners
     moved = {"left": ((0, 1), (3, 2)), "right": ((1, 0), (2, 3)), "top": ((0, 3), (1, 2)), "bottom": ((3, 0), (2, 1))}
-    points = [tl, tr, br, bl]
-    out = [p.copy() for p in points]
+    points = np.asarray(corners, dtype=np.float32).reshape(4, 2)
+    out = points.copy()
     for side in sides:
         for mover, opposite in moved[side]:
             out[mover] += (points[mover] - points[opposite]) * share
-    return np.array(out, dtype=np.float32)
+    return out
 
 
 def even_light(image: np.ndarray, dpi: float) -> np.ndarray:
