@@ -684,3 +684,12 @@ def test_a_colourless_seals_characters_are_no_words_and_the_print_beside_it_stay
     beside = [w.text for w in plain_words if at(w) > 1.3]
     texts = [w.text for w in layout.words]
     assert sum(text in texts for text in beside) >= 0.95 * len(beside), set(beside) - set(texts)
+
+
+def test_a_short_run_of_strokes_in_a_photographed_line_is_print_not_a_rule():
+    # indep N/006 (a phone photo, flattened): in 「编印工作案例汇编一册」 the strokes of 编, 一 and 册
+    # joined into a 33 pt bar at the light threshold; painted out as a rule, it took the 「一」,
+    # and 「汇编册」 came back in four fields of N/006 alone
+    page = np.asarray(Image.open(Path(__file__).parent / "data" / "photo_print_bars.jpg").convert("RGB"))
+    text = "".join(w.text for w in read_scan(page, 150, 1).layout.words)  # the page as flattened
+    assert text.count("汇编一册") == 2 and "汇编册" not in text, text
