@@ -92,6 +92,8 @@ def test_an_ocr_look_alike_is_put_right_only_where_one_reading_fits_the_box():
     assert repaired("138O5711234", mobile) == "13805711234"
     assert repaired("31OO07", postcode) is None  # two look-alikes: a person reads it
     assert repaired("kxbgs@foxmail,com", email) == "kxbgs@foxmail.com"  # indep M/008: a comma for the dot
+    landline = _format_test("landline")
+    assert repaired("0433:30939978", landline) == "0433-30939978"  # returns R4/004: a colon for the hyphen
     # what the applicant wrote wrong stays wrong: no one-character look-alike makes it right
     assert repaired("2026年6月31日", date) is None
     assert repaired("1380571123", mobile) is None

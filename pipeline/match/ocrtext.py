@@ -23,6 +23,7 @@ LOOKALIKES = {
     "H": "日", "曰": "日", "目": "日", "口": "日", "囗": "日", "旦": "日",
     "冃": "月", "用": "月", "丹": "月", "午": "年", "牛": "年",
     ",": ".", "，": ".",  # a comma for a dot: 「kxbgs@foxmail,com」
+    ":": "-", "：": "-",  # a colon for a landline's hyphen: 「0433:30939978」
 }
 #: specks OCR puts into a figure (「2.026年」「0938-51,002」): dropped, one at a time, by the same test
 STRAY_MARKS = set(".·,，、'`‘’\"_~^")
