@@ -111,14 +111,14 @@ UNDER_SEAL = 0.5
 #: a date OCR read only in part (its year under a seal): 「6年5月28日」, 「二二六年五月二十七日」
 _PART_DATE = re.compile(r"^(\d{0,3}年?\d{1,2}月\d{1,2}日?|[〇零一二三四五六七八九]{0,3}年[一二三四五六七八九十]{1,3}月"
                         r"[一二三四五六七八九十]{1,4}日?)$")
+#: a whole date, in Arabic figures or in 〇一二
+_DATE = r"(\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,4}日)"
 #: a whole date after a few stray characters OCR took into its line (a name seal's 「印」 beside
 #: it), or a date with a Latin letter where OCR slipped (「2026F5月24日」): a person reads it
-_STRAY_DATE = re.compile(r"^[^\d〇零一二三四五六七八九十年月日]{1,4}(\d{4}年\d{1,2}月\d{1,2}日|"
-                         r"[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月[一二三四五六七八九十]{1,4}日)$")
+_STRAY_DATE = re.compile(rf"^[^\d〇零一二三四五六七八九十年月日]{{1,4}}{_DATE}$")
 _LATIN = re.compile(r"[A-Za-z]")
-#: a whole date: what an OCR'd date that lost one of its 年月日 (「2026年523日」) comes back to
-_WHOLE_DATE = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日|[〇零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,3}月"
-                         r"[一二三四五六七八九十]{1,4}日)$")
+#: what an OCR'd date that lost one of its 年月日 (「2026年523日」) comes back to
+_WHOLE_DATE = re.compile(rf"^{_DATE}$")
 
 
 def _unit_lost(value: str) -> bool:
