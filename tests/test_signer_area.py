@@ -156,3 +156,15 @@ def test_a_signer_must_be_a_field_of_the_form(signer, words):
         parse_form(data, form.path)
     assert words in str(caught.value)
     assert next(s for s in form.fields if s.key == "申报单位意见.签章").signer == "申报单位负责人.姓名"
+
+
+@pytest.mark.parametrize("read, found", [(["公斌燕"], True), (["海军"], True), (["袁海军"], True),
+                                         (["江苏省"], False), (["海"], False), (["海军医"], False)])
+def test_a_name_read_with_one_character_lost_is_the_signers_and_one_with_another_is_not(monkeypatch, read, found):
+    # indep Q/002, Q/016 (typed pages rendered at 150 dpi): the e-signature under the 公章 read
+    # 「公斌燕」 for 公孙斌燕 and 「海军」 for 袁海军, and was 需人工核对
+    import pipeline.match.marks as marks
+
+    monkeypatch.setattr(marks, "red_lines", lambda image, dpi, area: read)
+    name = {"公斌燕": "公孙斌燕", "江苏省": "江苏明"}.get(read[0], "袁海军")
+    assert (marks._signed_name(None, DPI, None, name) is not None) is found

@@ -235,15 +235,23 @@ def _unseen_seal(image: np.ndarray, dpi: float, area: Box, found: Found, page: i
 
 
 def _signed_name(image: np.ndarray, dpi: float, area: Box, name: str | None) -> str | None:
-    """The line of red writing in ``area`` that holds the signer's ``name`` as read, if any: exactly,
-    since a name a character off may be a piece of the seal's own text (「江苏省」 for 江苏明)."""
+    """The line of red writing in ``area`` that reads as the signer's ``name``, if any: the name
+    itself, or the name with one character lost (OCR drops a stroke-heavy one under the seal's
+    ink: 「公斌燕」 for 公孙斌燕, 「海军」 for 袁海军). Never a character the name has not: a name one
+    character off may be a piece of the seal's own text (「江苏省」 for 江苏明)."""
     name = "".join((name or "").split())
     if sum(is_han(c) for c in name) < 2 or len(name) > 6:
         return None  # no name read (blank, 「/」): nothing to know the signature by
     for line in red_lines(image, dpi, area):
-        if name in line:
+        if name in line or (len(line) >= max(2, len(name) - 1) and _in_order(line, name)):
             return line
     return None
+
+
+def _in_order(part: str, whole: str) -> bool:
+    """Every character of ``part`` in ``whole``, in the same order."""
+    rest = iter(whole)
+    return all(char in rest for char in part)
 
 
 def _inside(word: Word, area: Box, measured: list[Word]) -> bool:
